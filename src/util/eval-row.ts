@@ -21,3 +21,11 @@ export interface EvalRow {
   verdict: Verdict;
   message: string;
 }
+
+/** An object read from a file, with where it came from (for messages and eval rows). */
+export interface LoadedObject {
+  readonly file: string;
+  /** 1-based line of the document in its file. */
+  readonly line: number;
+  readonly value: Record<string, unknown>;
+}
