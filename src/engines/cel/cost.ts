@@ -1,0 +1,121 @@
+// Runtime cost accounting, an approximation of cel-go's CostTracker (interpreter/runtimecost.go) as
+// Kubernetes configures it (apiserver/pkg/cel/environment/base.go: cel.CostLimit(PerCallLimit)).
+//
+// cel-go charges: constants 0, each identifier/field select/index 1, each function or operator call
+// 1 (or a size-dependent amount for string and list traversals), list literals 10, map literals 30,
+// && || ?: nothing; comprehensions pay for what each iteration evaluates. We charge the same table
+// per AST node as cel-js evaluates it (through the patched `setEvaluationObserver` hook), and the
+// size-dependent amounts from the library functions we implement ourselves (`chargeCost`). The
+// figure is therefore close to, not equal to, the apiserver's: it decides *whether* a runaway
+// expression is stopped with "cost exceeded", which is what matters, not the exact unit count.
+import { setEvaluationObserver } from '@marcbachmann/cel-js/evaluator';
+
+/** Kubernetes' per-expression runtime limit (apiserver/pkg/apis/cel/config.go PerCallLimit). */
+export const PER_CALL_COST_LIMIT = 1_000_000;
+/** Kubernetes' budget per policy evaluation across its expressions (RuntimeCELCostBudget). */
+export const RUNTIME_COST_BUDGET = 10_000_000;
+
+/** The message cel-go gives when the per-call limit is hit (interpreter.EvalCancelledError). */
+export const COST_LIMIT_MESSAGE = 'operation cancelled: actual cost limit exceeded';
+
+/** Thrown inside an evaluation when its cost limit is exceeded; never absorbed (see CostMeter). */
+export class CostLimitExceeded extends Error {
+  constructor() {
+    super(COST_LIMIT_MESSAGE);
+    this.name = 'CostLimitExceeded';
+  }
+}
+
+// cel-go's common cost constants (common/cost.go).
+const SELECT_AND_IDENT_COST = 1;
+const LIST_CREATE_BASE_COST = 10;
+const MAP_CREATE_BASE_COST = 30;
+/** common.StringTraversalCostFactor */
+export const STRING_TRAVERSAL_COST_FACTOR = 0.1;
+/** common.RegexStringLengthCostFactor */
+export const REGEX_STRING_LENGTH_COST_FACTOR = 0.25;
+
+// Cost of evaluating one node of cel-js's AST (children are charged when they are evaluated).
+const NODE_COST: Readonly<Record<string, number>> = {
+  value: 0,
+  id: SELECT_AND_IDENT_COST,
+  '.': SELECT_AND_IDENT_COST,
+  '.?': SELECT_AND_IDENT_COST,
+  '[]': SELECT_AND_IDENT_COST,
+  '[?]': SELECT_AND_IDENT_COST,
+  call: 1,
+  rcall: 1,
+  list: LIST_CREATE_BASE_COST,
+  map: MAP_CREATE_BASE_COST,
+  '?:': 0,
+  '||': 0,
+  '&&': 0,
+  comprehension: 0,
+  // A comprehension's accumulator: reading it is an identifier; map/filter append = list + add.
+  accuValue: SELECT_AND_IDENT_COST,
+  accuInc: 1,
+  accuPush: LIST_CREATE_BASE_COST + 1,
+};
+
+/**
+ * The cost of one evaluation. The limit is sticky: once exceeded, every further node throws, so an
+ * error swallowed by `||`, `&&` or a quantifier cannot turn a cancelled evaluation into a value, and
+ * the caller checks `exceeded` after the evaluation anyway.
+ */
+export class CostMeter {
+  spent = 0;
+  exceeded = false;
+  constructor(readonly limit: number) {}
+
+  charge(units: number): void {
+    this.spent += units;
+    if (this.spent > this.limit) {
+      this.exceeded = true;
+      throw new CostLimitExceeded();
+    }
+  }
+}
+
+let current: CostMeter | null = null;
+
+setEvaluationObserver((ast) => {
+  if (current !== null) current.charge(NODE_COST[ast.op] ?? 1);
+});
+
+/**
+ * Runs `evaluate` with a fresh meter of `limit` units; nested calls (lazy variables evaluated while
+ * an expression references them) get their own meter and restore the outer one afterwards.
+ */
+export function withCostMeter<T>(limit: number, evaluate: () => T): { result: T; meter: CostMeter } {
+  const outer = current;
+  const meter = new CostMeter(limit);
+  current = meter;
+  try {
+    return { result: evaluate(), meter };
+  } finally {
+    current = outer;
+  }
+}
+
+/** Size-dependent cost charged by a library function for the evaluation in progress (if metered). */
+export function chargeCost(units: number): void {
+  if (current !== null && units > 0) current.charge(units);
+}
+
+/** cel-go's `uint64(math.Ceil(size * factor))`. */
+export function traversalCost(size: number, factor: number = STRING_TRAVERSAL_COST_FACTOR): number {
+  return Math.ceil(size * factor);
+}
+
+/** The cost of a meter nested in the current one is also spent by the outer evaluation's budget. */
+export function currentMeter(): CostMeter | null {
+  return current;
+}
+
+/**
+ * Charges a library call's cost as cel-go's CostTracker would (the call node already paid 1).
+ * Cost model of apiserver/pkg/cel/library/cost.go CallCost for the functions we implement.
+ */
+export function chargeCall(units: number): void {
+  chargeCost(units - 1);
+}

@@ -1,0 +1,270 @@
+// The Kubernetes CEL environment on cel-js: options, variables, libraries, compilation with the
+// apiserver's AST validators, and evaluation under a cost limit.
+import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import { KpcError, UnsupportedError } from '../../util/errors.ts';
+import { callArguments, callName, lineAndColumn, stringLiteral, walk } from './ast.ts';
+import { COST_LIMIT_MESSAGE, PER_CALL_COST_LIMIT, withCostMeter } from './cost.ts';
+import { kubernetesLibraries } from './lib/index.ts';
+import { regexError } from './regex.ts';
+
+/**
+ * A set of functions, types and constants added to an environment through cel-js's public API
+ * (`registerFunction`, `registerType`, `registerOperator`, `registerConstant`). Kyverno's
+ * ValidatingPolicy libraries, for instance, are one of these, supplied by the Kyverno engine.
+ */
+export interface CelLibrary {
+  readonly name: string;
+  install(env: Environment): void;
+  /** Root variables the library's expressions use, bound per evaluation; declared `dyn`. */
+  readonly variables?: readonly string[];
+}
+
+/** The root variables of admission CEL (apiserver/pkg/admission/plugin/cel/compile.go), all `dyn` here. */
+export const ADMISSION_VARIABLES = ['object', 'oldObject', 'request', 'params', 'namespaceObject', 'authorizer', 'variables'] as const;
+
+/** A compile error: the expression, the message and where in the expression it points. */
+export class CelCompileError extends KpcError {
+  readonly expression: string;
+  /** 1-based position inside the expression text, when known. */
+  readonly position: { line: number; column: number } | undefined;
+  readonly summary: string;
+
+  constructor(expression: string, summary: string, offset?: number) {
+    const position = offset === undefined ? undefined : lineAndColumn(expression, offset);
+    const at = position ? ` (at ${position.line}:${position.column})` : '';
+    super(`compilation failed: ${summary}${at} in expression: ${oneLine(expression)}`);
+    this.name = 'CelCompileError';
+    this.expression = expression;
+    this.position = position;
+    this.summary = summary;
+  }
+}
+
+/** The result of one evaluation: a value, or the error cel-go would return. */
+export type CelOutcome =
+  | { readonly ok: true; readonly value: unknown; readonly cost: number }
+  | { readonly ok: false; readonly error: string; readonly cost: number; readonly costExceeded: boolean };
+
+/** A compiled expression; `run` never throws for evaluation errors, it returns them. */
+export class CelProgram {
+  constructor(
+    readonly expression: string,
+    /** The static type cel-js inferred: `bool`, `string`, `int`, `list`, `map`, `dyn`, `optional<…>`… */
+    readonly outputType: string,
+    readonly ast: ASTNode,
+    private readonly evaluateParsed: (context: Record<string, unknown>) => unknown,
+  ) {}
+
+  /**
+   * Evaluates against an activation whose values are CEL values (see toCelValue). A missing
+   * variable is an error, as in cel-go. `costLimit` defaults to Kubernetes' per-call limit.
+   */
+  run(activation: Readonly<Record<string, unknown>>, costLimit: number = PER_CALL_COST_LIMIT): CelOutcome {
+    let value: unknown;
+    let error: unknown;
+    const { meter } = withCostMeter(costLimit, () => {
+      try {
+        value = this.evaluateParsed(activation as Record<string, unknown>);
+      } catch (thrown) {
+        error = thrown;
+      }
+    });
+    if (meter.exceeded) return { ok: false, error: COST_LIMIT_MESSAGE, cost: meter.spent, costExceeded: true };
+    if (error !== undefined) return { ok: false, error: evaluationMessage(error), cost: meter.spent, costExceeded: false };
+    if (value instanceof Promise) {
+      return { ok: false, error: 'unsupported: asynchronous CEL function', cost: meter.spent, costExceeded: false };
+    }
+    return { ok: true, value, cost: meter.spent };
+  }
+}
+
+export interface CelEnvironmentOptions {
+  /** Libraries added after the Kubernetes ones (their names must not clash with them). */
+  readonly libraries?: readonly CelLibrary[];
+}
+
+/**
+ * A Kubernetes CEL environment (the apiserver's base environment as of 1.33: strings v2, lists,
+ * regex, urls, quantity, ip, cidr, semver, format, sets, authz, optional types, homogeneous
+ * aggregate literals) with the admission variables, plus any extra libraries. Compiled programs
+ * are cached by expression text.
+ */
+export class CelEnvironment {
+  readonly variableNames: ReadonlySet<string>;
+  readonly #env: Environment;
+  readonly #cache = new Map<string, CelProgram | CelCompileError>();
+
+  constructor(options: CelEnvironmentOptions = {}) {
+    // Homogeneity is checked by our own validator below (it exempts format() arguments, as cel-go does).
+    this.#env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false });
+    const names = new Set<string>(ADMISSION_VARIABLES);
+    for (const library of [...kubernetesLibraries(), ...(options.libraries ?? [])]) {
+      library.install(this.#env);
+      for (const name of library.variables ?? []) names.add(name);
+    }
+    for (const name of names) this.#env.registerVariable(name, 'dyn');
+    this.variableNames = names;
+  }
+
+  /** The compiled expression; throws CelCompileError (or UnsupportedError) for a bad one. Cached. */
+  compile(expression: string): CelProgram {
+    let entry = this.#cache.get(expression);
+    if (entry === undefined) {
+      try {
+        entry = this.#compileUncached(expression);
+      } catch (error) {
+        if (!(error instanceof CelCompileError)) throw error;
+        entry = error;
+      }
+      if (this.#cache.size >= 5000) this.#cache.clear();
+      this.#cache.set(expression, entry);
+    }
+    if (entry instanceof CelCompileError) throw entry;
+    return entry;
+  }
+
+  #compileUncached(expression: string): CelProgram {
+    let parsed: ReturnType<Environment['parse']>;
+    try {
+      parsed = this.#env.parse(expression);
+    } catch (error) {
+      throw compileErrorFrom(expression, error);
+    }
+    rejectUnsupportedSyntax(expression, parsed.ast);
+    const checked = parsed.check();
+    if (!checked.valid) throw compileErrorFrom(expression, checked.error);
+    validateHomogeneousLiterals(expression, parsed.ast);
+    validateLiteralArguments(expression, parsed.ast, (text) => this.#env.evaluate(text));
+    return new CelProgram(expression, publicTypeName(checked.type ?? 'dyn'), parsed.ast, parsed);
+  }
+}
+
+let kubernetesEnvironment: CelEnvironment | undefined;
+
+/** The shared environment with only the Kubernetes libraries (what VAP and Gatekeeper use). */
+export function defaultCelEnvironment(): CelEnvironment {
+  kubernetesEnvironment ??= new CelEnvironment();
+  return kubernetesEnvironment;
+}
+
+function compileErrorFrom(expression: string, error: unknown): CelCompileError {
+  if (error instanceof CelCompileError) return error;
+  const summary = celErrorSummary(error);
+  const range = (error as { range?: { start?: number } } | null)?.range;
+  return new CelCompileError(expression, summary, typeof range?.start === 'number' ? range.start : undefined);
+}
+
+/** The one-line message of a cel-js error (without its source excerpt), or of any thrown value. */
+export function celErrorSummary(error: unknown): string {
+  if (error instanceof KpcError) return error.message;
+  if (error instanceof Error) {
+    const summary = (error as { summary?: unknown }).summary;
+    return typeof summary === 'string' ? summary : error.message.split('\n')[0] ?? error.message;
+  }
+  return String(error);
+}
+
+function evaluationMessage(error: unknown): string {
+  return celErrorSummary(error);
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
+}
+
+// Kubernetes 1.32+ two-variable comprehensions (cel-go ext.TwoVarComprehensions): cel-js's
+// comprehensions have a single iteration variable, so these cannot be evaluated faithfully.
+const TWO_VARIABLE_MACROS = new Map<string, number>([
+  ['all', 3],
+  ['exists', 3],
+  ['existsOne', 3],
+  ['exists_one', 3],
+  ['transformList', 3],
+  ['transformMap', 3],
+  ['transformMapEntry', 3],
+]);
+
+function rejectUnsupportedSyntax(expression: string, root: ASTNode): void {
+  for (const { node } of walk(root)) {
+    const name = callName(node);
+    if (node.op !== 'rcall' || name === null) continue;
+    const arity = callArguments(node).length;
+    const twoVariable = TWO_VARIABLE_MACROS.get(name);
+    if (twoVariable !== undefined && (arity === twoVariable || (name.startsWith('transform') && arity === 4))) {
+      throw new UnsupportedError(`two-variable comprehension '${name}' (Kubernetes 1.32+) in expression: ${oneLine(expression)}`);
+    }
+  }
+}
+
+// cel-go ValidateHomogeneousAggregateLiterals (Kubernetes ≥1.29): every element of a list literal,
+// and every key and every value of a map literal, has the same type; literals anywhere inside a
+// format() call are exempt (the strings library registers that exemption).
+function validateHomogeneousLiterals(expression: string, root: ASTNode): void {
+  for (const { node, ancestors } of walk(root)) {
+    if (node.op !== 'list' && node.op !== 'map') continue;
+    if (ancestors.some((ancestor) => callName(ancestor) === 'format')) continue;
+    const groups: ASTNode[][] =
+      node.op === 'list'
+        ? [node.args as ASTNode[]]
+        : [(node.args as [ASTNode, ASTNode][]).map(([k]) => k), (node.args as [ASTNode, ASTNode][]).map(([, v]) => v)];
+    for (const elements of groups) {
+      let expected: string | undefined;
+      for (const element of elements) {
+        const type = checkedTypeName(element);
+        if (type === undefined || isPlaceholderType(type)) continue;
+        if (expected === undefined) expected = type;
+        else if (expected !== type) {
+          throw new CelCompileError(expression, `expected type '${expected}' but found '${type}'`, offsetOf(element));
+        }
+      }
+    }
+  }
+}
+
+function checkedTypeName(node: ASTNode): string | undefined {
+  return (node as unknown as { checkedType?: { name?: string } }).checkedType?.name;
+}
+
+// Open type parameters (`T` of `[].sum()`) are `dyn` to a reader, as cel-go prints them.
+function publicTypeName(name: string): string {
+  return name.replace(/(^|[<, ])[A-Z](?=[>,]|$)/g, '$1dyn');
+}
+
+// An empty literal's element type is still open (`list<T>`); cel-go resolves it by unification.
+function isPlaceholderType(name: string): boolean {
+  return /(^|[<, ])[A-Z]([>,]|$)/.test(name);
+}
+
+function offsetOf(node: ASTNode): number | undefined {
+  const start = (node as unknown as { range?: { start?: number } }).range?.start;
+  return typeof start === 'number' ? start : undefined;
+}
+
+// cel-go ValidateRegexLiterals / ValidateDurationLiterals / ValidateTimestampLiterals (Kubernetes
+// ≥1.29): constant arguments are checked when the expression is compiled.
+const REGEX_FUNCTIONS = new Set(['matches', 'find', 'findAll']);
+
+function validateLiteralArguments(expression: string, root: ASTNode, evaluate: (text: string) => unknown): void {
+  for (const { node } of walk(root)) {
+    const name = callName(node);
+    if (name === null) continue;
+    const args = callArguments(node);
+    if (REGEX_FUNCTIONS.has(name)) {
+      const pattern = stringLiteral(node.op === 'call' && name === 'matches' ? args[1] : args[0]);
+      if (pattern !== null) {
+        const problem = regexError(pattern);
+        if (problem !== null) throw new CelCompileError(expression, `invalid ${name} argument: ${problem}`, offsetOf(node));
+      }
+    }
+    if (node.op === 'call' && (name === 'duration' || name === 'timestamp') && args.length === 1) {
+      const literal = stringLiteral(args[0]);
+      if (literal === null) continue;
+      try {
+        evaluate(`${name}(${JSON.stringify(literal)})`);
+      } catch (error) {
+        throw new CelCompileError(expression, `invalid ${name} argument: ${celErrorSummary(error)}`, offsetOf(node));
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The shared Kubernetes CEL layer: one environment and one ValidatingAdmissionPolicy-shaped
+ * evaluator for every engine that runs CEL (Kyverno `validate.cel` and `ValidatingPolicy`,
+ * Gatekeeper `K8sNativeValidation`, native ValidatingAdmissionPolicy).
+ *
+ * Built on @marcbachmann/cel-js 8.0.0 (pinned, patched by patches/@marcbachmann+cel-js+8.0.0.patch:
+ * `orValue`/`or` on a non-optional receiver returns it as cel-go does, built-in overloads can be
+ * replaced, and every evaluated node is observed for the runtime cost limit).
+ *
+ * ## Evaluating a policy (what the engines call)
+ *
+ * ```ts
+ * import { compileCelPolicy } from '../cel/index.ts';
+ *
+ * const policy = compileCelPolicy({
+ *   variables: [{ name: 'containers', expression: 'object.spec.containers' }],
+ *   matchConditions: [{ name: 'pods', expression: "object.kind == 'Pod'" }],
+ *   validations: [{
+ *     expression: 'variables.containers.all(c, !has(c.securityContext) || c.securityContext.?privileged.orValue(false) == false)',
+ *     messageExpression: "'privileged containers: ' + variables.containers.filter(c, ...).map(c, c.name).join(', ')",
+ *   }],
+ * });
+ * policy.issues;          // compile problems: [{field: 'validations[0].expression', message, line, column, unsupported}]
+ * const result = policy.validate({ object: pod, oldObject: null, request: { operation: 'CREATE' } });
+ * result.matched;         // false when a match condition was false: no decisions at all
+ * result.decisions;       // one per validation: {action: 'admit'|'deny', evaluation: 'admit'|'deny'|'error', message, reason, validationIndex}
+ * ```
+ *
+ * `validate` follows the apiserver's validator exactly: match conditions (any false → not matched;
+ * otherwise errors → a single error decision under failurePolicy Fail, not matched under Ignore),
+ * then every validation (`true` → admit; anything else → deny with the messageExpression's string
+ * result, else `message`, else `failed expression: …`; an error → `expression '…' resulted in
+ * error: …`), then audit annotations. Costs are charged per expression (1,000,000 units) and per
+ * policy (10,000,000 units) as in Kubernetes; running out is an error, never a hang.
+ *
+ * Engines that decide differently (Kyverno's ValidatingPolicy stops at the first false validation)
+ * use the activation directly: `policy.bind(bindings)` gives `matchConditions()`, `validation(i)`,
+ * `failureMessage(i)`, `variable(name)`, `auditAnnotation(i)` and `evaluate(program)`.
+ *
+ * Bindings are plain JSON-like data (`object`, `oldObject`, `request`, `params`,
+ * `namespaceObject`, an optional `authorizer`, and `extra` values for variables an extra library
+ * declares); integral numbers become CEL ints. Variables are lazy and memoised per binding; a
+ * failing variable is an error only where it is referenced.
+ *
+ * ## Extra libraries
+ *
+ * ```ts
+ * const kyvernoEnvironment = new CelEnvironment({ libraries: [{
+ *   name: 'kyverno.image', variables: ['image'],
+ *   install(env) { env.registerFunction('image(string): map', (ref) => parseImage(ref)); },
+ * }] });
+ * compileCelPolicy(spec, { environment: kyvernoEnvironment });
+ * ```
+ *
+ * ## Single expressions
+ *
+ * `defaultCelEnvironment().compile(text)` → CelProgram (throws CelCompileError / UnsupportedError;
+ * cached by text); `program.run(activation)` → `{ok: true, value, cost}` or `{ok: false, error,
+ * cost, costExceeded}`, with values from `toCelValue` and results back through `fromCelValue`.
+ *
+ * ## Known divergences from cel-go (each reported, never silently passed)
+ *
+ * - Unsupported (UnsupportedError at compile time): two-variable comprehensions (Kubernetes
+ *   1.32+); `format()`'s `%e` clause and `%f` of NaN/±Inf.
+ * - Parse errors where cel-go accepts: optional list/map literal entries `[?x]`, `{?k: v}`.
+ * - `variables` is `dyn`: a misuse of a variable's type is a runtime error, not a compile error;
+ *   result types are checked statically only when cel-js infers them (`dyn` is checked at run time).
+ * - Runtime cost follows cel-go's cost model per node and per library call; totals are close to,
+ *   not identical with, the apiserver's.
+ * - `request`, `namespaceObject` are `dyn` (the apiserver declares object types, whose unknown
+ *   fields are compile errors).
+ */
+export {
+  ADMISSION_VARIABLES,
+  CelCompileError,
+  CelEnvironment,
+  CelProgram,
+  defaultCelEnvironment,
+  type CelEnvironmentOptions,
+  type CelLibrary,
+  type CelOutcome,
+} from './environment.ts';
+export {
+  CelPolicyActivation,
+  CompiledCelPolicy,
+  compileCelPolicy,
+  MAX_MESSAGE_EXPRESSION_BYTES,
+  type CelAuditAnnotationResult,
+  type CelAuditAnnotationSpec,
+  type CelBindings,
+  type CelCompileIssue,
+  type CelDecision,
+  type CelFailurePolicy,
+  type CelMatchResult,
+  type CelNamedExpression,
+  type CelPolicySpec,
+  type CelValidateResult,
+  type CelValidationSpec,
+  type CompileCelPolicyOptions,
+} from './validation.ts';
+export { celTypeName, fromCelValue, toCelValue } from './values.ts';
+export { COST_LIMIT_MESSAGE, PER_CALL_COST_LIMIT, RUNTIME_COST_BUDGET } from './cost.ts';
+export type { CelAuthorizationAttributes, CelAuthorizationDecision, CelAuthorizer, CelUserInfo } from './lib/authz.ts';
+export { celCompare, celEquals } from './lib/equality.ts';
