@@ -85,7 +85,7 @@ test('workloads short-circuit when warn and audit are privileged, even under a s
 });
 
 test('a fully privileged namespace short-circuits Pods with enforce-policy privileged:latest', () => {
-  for (const labels of [null, {}, { unrelated: 'x' }]) {
+  for (const labels of [null, {}, { unrelated: 'x' }] as (Record<string, string> | null)[]) {
     const response = admit(create(pod(hostPidSpec)), env(labels));
     assert.equal(response, { allowed: true, warnings: [], auditAnnotations: { 'pod-security.kubernetes.io/enforce-policy': 'privileged:latest' } });
   }
