@@ -85,6 +85,35 @@ test('results name the blamed containers and field errors (shaped like Kyverno\'
   assert.ok(result.results.find((r) => r.id === 'sysctls')!.allowed);
 });
 
+test('field errors follow the fork: explicit and implicit runAsNonRoot, Required for missing seccomp', () => {
+  const pod = {
+    spec: {
+      containers: [
+        { name: 'a', image: 'x', securityContext: { runAsNonRoot: false } },
+        { name: 'b', image: 'y' },
+      ],
+    },
+  };
+  const result = evaluatePod('restricted', 'v1.37', pod).results;
+  const runAsNonRoot = result.find((r) => r.id === 'runAsNonRoot')!;
+  assert.is(runAsNonRoot.forbiddenDetail, 'container "a" must not set securityContext.runAsNonRoot=false');
+  assert.equal(runAsNonRoot.containers.map((c) => c.name), ['a']);
+  assert.equal(runAsNonRoot.fieldErrors, [
+    { type: 'Forbidden', field: 'spec.containers[0].securityContext.runAsNonRoot', badValue: false },
+    { type: 'Required', field: 'spec.containers[1].securityContext.runAsNonRoot' },
+  ]);
+  const seccomp = result.find((r) => r.id === 'seccompProfile_restricted')!;
+  assert.equal(seccomp.fieldErrors, [
+    { type: 'Required', field: 'spec.containers[0].securityContext.seccompProfile.type' },
+    { type: 'Required', field: 'spec.containers[1].securityContext.seccompProfile.type' },
+  ]);
+  const ape = result.find((r) => r.id === 'allowPrivilegeEscalation')!;
+  assert.equal(ape.fieldErrors, [
+    { type: 'Forbidden', field: 'spec.containers[0].securityContext.allowPrivilegeEscalation', badValue: 'nil' },
+    { type: 'Required', field: 'spec.containers[1].securityContext.allowPrivilegeEscalation' },
+  ]);
+});
+
 test('extractPodSpec: the template path per kind; missing templates', () => {
   const cron = { apiVersion: 'batch/v1', kind: 'CronJob', spec: { jobTemplate: { spec: { template: { metadata: { name: 't' }, spec: { hostPID: true } } } } } };
   const extracted = extractPodSpec(cron)!;

@@ -31,9 +31,13 @@ export function runAsNonRoot_1_0(pod: PodView): CheckResult {
   }
   if (explicitlyBad.length > 0) setters.push(containersPhrase(explicitlyBad));
 
-  // Explicit failures win; only one detail is emitted.
+  // Explicit failures win; only one detail is emitted. The field errors list the implicit ones
+  // too, as kyverno/pod-security-admission reports them.
   if (setters.length > 0) {
-    return forbiddenResult('runAsNonRoot != true', `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false`, explicitlyBad, errors);
+    return forbiddenResult('runAsNonRoot != true', `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false`, explicitlyBad, [
+      ...errors,
+      ...implicitErrors,
+    ]);
   }
   if (implicitlyBad.length > 0) {
     return forbiddenResult('runAsNonRoot != true', `pod or ${containersPhrase(implicitlyBad)} must set securityContext.runAsNonRoot=true`, implicitlyBad, implicitErrors);
