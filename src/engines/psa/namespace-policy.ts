@@ -119,7 +119,3 @@ export function equivalentLevelVersion(a: LevelVersion, b: LevelVersion): boolea
 export function equivalentPolicy(a: PodSecurityPolicy, b: PodSecurityPolicy): boolean {
   return equivalentLevelVersion(a.enforce, b.enforce) && equivalentLevelVersion(a.audit, b.audit) && equivalentLevelVersion(a.warn, b.warn);
 }
-
-export function policyString(policy: PodSecurityPolicy): string {
-  return `enforce=${levelVersionString(policy.enforce)}, audit=${levelVersionString(policy.audit)}, warn=${levelVersionString(policy.warn)}`;
-}
