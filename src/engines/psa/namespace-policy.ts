@@ -4,7 +4,7 @@
  * audit/warn, invalid versions become latest, and warn follows a stricter explicit enforce.
  */
 import { goQuote } from './go-format.ts';
-import { compareLevels, LATEST, levelVersionString, parseLevelLenient, parseVersionLenient, sameVersion, type LevelVersion } from './version.ts';
+import { compareLevels, LATEST, parseLevelLenient, parseVersionLenient, sameVersion, type LevelVersion } from './version.ts';
 
 export const LABEL_PREFIX = 'pod-security.kubernetes.io/';
 export const LABELS = Object.freeze({
