@@ -1,0 +1,138 @@
+/**
+ * metav1.LabelSelector as Kubernetes validates (apimachinery pkg/apis/meta/v1/validation
+ * ValidateLabelSelector) and evaluates it (LabelSelectorAsSelector → labels.Selector.Matches).
+ */
+export interface LabelSelectorRequirement {
+  readonly key: string;
+  readonly operator: string;
+  readonly values: readonly string[];
+}
+
+export interface LabelSelector {
+  readonly matchLabels: Readonly<Record<string, string>>;
+  readonly matchExpressions: readonly LabelSelectorRequirement[];
+}
+
+const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** validation.IsQualifiedName: the messages Kubernetes gives, empty when valid. */
+export function qualifiedNameErrors(value: string): string[] {
+  const errors: string[] = [];
+  const parts = value.split('/');
+  let name: string;
+  if (parts.length === 1) name = parts[0]!;
+  else if (parts.length === 2) {
+    const [prefix, rest] = parts as [string, string];
+    name = rest;
+    if (prefix.length === 0) errors.push('prefix part must be non-empty');
+    else errors.push(...dns1123SubdomainErrors(prefix).map((msg) => `prefix part ${msg}`));
+  } else {
+    return [
+      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ];
+  }
+  if (name.length === 0) errors.push('name part must be non-empty');
+  else if (name.length > 63) errors.push('name part must be no more than 63 characters');
+  if (name.length > 0 && !QUALIFIED_NAME_PART.test(name)) {
+    errors.push(
+      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+    );
+  }
+  return errors;
+}
+
+export function dns1123SubdomainErrors(value: string): string[] {
+  const errors: string[] = [];
+  if (value.length > 253) errors.push('must be no more than 253 characters');
+  if (!DNS1123_SUBDOMAIN.test(value)) {
+    errors.push(
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    );
+  }
+  return errors;
+}
+
+export function labelValueErrors(value: string): string[] {
+  const errors: string[] = [];
+  if (value.length > 63) errors.push('must be no more than 63 characters');
+  if (!LABEL_VALUE.test(value)) {
+    errors.push(
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+    );
+  }
+  return errors;
+}
+
+/** ValidateLabelSelector errors (field.ErrorList text), under `path`. */
+export function labelSelectorErrors(selector: LabelSelector, path: string): string[] {
+  const errors: string[] = [];
+  for (const [key, value] of Object.entries(selector.matchLabels)) {
+    for (const msg of qualifiedNameErrors(key)) errors.push(`${path}.matchLabels: Invalid value: ${JSON.stringify(key)}: ${msg}`);
+    for (const msg of labelValueErrors(value)) errors.push(`${path}.matchLabels: Invalid value: ${JSON.stringify(value)}: ${msg}`);
+  }
+  selector.matchExpressions.forEach((requirement, i) => {
+    const at = `${path}.matchExpressions[${i}]`;
+    switch (requirement.operator) {
+      case 'In':
+      case 'NotIn':
+        if (requirement.values.length === 0) errors.push(`${at}.values: Required value: must be specified when \`operator\` is 'In' or 'NotIn'`);
+        break;
+      case 'Exists':
+      case 'DoesNotExist':
+        if (requirement.values.length > 0) errors.push(`${at}.values: Forbidden: may not be specified when \`operator\` is 'Exists' or 'DoesNotExist'`);
+        break;
+      default:
+        errors.push(`${at}.operator: Invalid value: ${JSON.stringify(requirement.operator)}: not a valid selector operator`);
+    }
+    for (const msg of qualifiedNameErrors(requirement.key)) errors.push(`${at}.key: Invalid value: ${JSON.stringify(requirement.key)}: ${msg}`);
+    requirement.values.forEach((value, j) => {
+      for (const msg of labelValueErrors(value)) errors.push(`${at}.values[${j}]: Invalid value: ${JSON.stringify(value)}: ${msg}`);
+    });
+  });
+  return errors;
+}
+
+/**
+ * LabelSelectorAsSelector(selector).Matches(labels). An invalid selector is the error
+ * LabelSelectorAsSelector returns (Gatekeeper turns a matcher error into an autoreject).
+ */
+export function labelSelectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  for (const [key, value] of Object.entries(selector.matchLabels)) {
+    requireValidKey(key);
+    if (labelValueErrors(value).length > 0) throw new Error(`values[0][${key}]: Invalid value: ${JSON.stringify(value)}: ${labelValueErrors(value).join('; ')}`);
+    if (!Object.hasOwn(labels, key) || labels[key] !== value) return false;
+  }
+  for (const requirement of selector.matchExpressions) {
+    requireValidKey(requirement.key);
+    const has = Object.hasOwn(labels, requirement.key);
+    const value = labels[requirement.key];
+    switch (requirement.operator) {
+      case 'In':
+        if (requirement.values.length === 0) throw new Error(`values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty`);
+        if (!has || !requirement.values.includes(value!)) return false;
+        break;
+      case 'NotIn':
+        if (requirement.values.length === 0) throw new Error(`values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty`);
+        if (has && requirement.values.includes(value!)) return false;
+        break;
+      case 'Exists':
+        if (requirement.values.length > 0) throw new Error(`values: Invalid value: ${JSON.stringify(requirement.values)}: values set must be empty for exists and does not exist`);
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (requirement.values.length > 0) throw new Error(`values: Invalid value: ${JSON.stringify(requirement.values)}: values set must be empty for exists and does not exist`);
+        if (has) return false;
+        break;
+      default:
+        throw new Error(`${JSON.stringify(requirement.operator)} is not a valid label selector operator`);
+    }
+  }
+  return true;
+}
+
+function requireValidKey(key: string): void {
+  const errors = qualifiedNameErrors(key);
+  if (errors.length > 0) throw new Error(`key: Invalid value: ${JSON.stringify(key)}: ${errors.join('; ')}`);
+}
