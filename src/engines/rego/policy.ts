@@ -1,0 +1,134 @@
+/** compileRego and the CompiledPolicy it returns (see index.ts for the contract). */
+import './builtins/all.ts';
+import { compileModuleSources, compileQuery } from './compile/compiler.ts';
+import { CompileProblem, RegoCompileError, RegoEvalError } from './errors.ts';
+import { DEFAULT_LIMITS, Evaluator, type EvalLimits } from './eval/evaluator.ts';
+import type { CQuery, DataNode } from './ir.ts';
+import { parseQuery, type RegoVersion } from './syntax/parser.ts';
+import { ConversionError, fromJS, toJS } from './values/convert.ts';
+import { EMPTY_OBJECT, type Value } from './values/value.ts';
+
+export type { EvalLimits };
+
+export interface RegoModuleSource {
+  /** File name used in error locations, e.g. `template.rego` or `lib/exempt_container.rego`. */
+  readonly path: string;
+  readonly source: string;
+  /** Syntax of this module; default from CompileOptions (v0). `import rego.v1` also selects v1. */
+  readonly regoVersion?: RegoVersion;
+}
+
+export interface CompileOptions {
+  /** Default syntax for modules (Gatekeeper: v0). */
+  readonly regoVersion?: RegoVersion;
+}
+
+export interface EvalOptions {
+  /** The input document; undefined leaves `input` undefined. */
+  readonly input?: unknown;
+  /** The base `data` document (merged with the rules' virtual documents). */
+  readonly data?: unknown;
+  /** Builtin errors raise eval_type_error / eval_builtin_error instead of making the call undefined. */
+  readonly strictBuiltinErrors?: boolean;
+  readonly limits?: Partial<EvalLimits>;
+  /** Output sets as `Set` and non-string-keyed objects as `Map` (default: OPA's JSON form). */
+  readonly exact?: boolean;
+}
+
+export interface CompiledPolicy {
+  /** Package paths defined by the modules, e.g. ['k8spspseccomp', 'lib.exempt_container']. */
+  readonly packages: readonly string[];
+  /** Every solution of a query body (e.g. `data.x.violation[r]`): bindings of its named vars. */
+  query(query: string, options?: EvalOptions): Record<string, unknown>[];
+  /** The value of a ref such as `data.x.violation`, or undefined when it is undefined. */
+  evaluate(ref: string, options?: EvalOptions): unknown;
+  /** As `query`, with Rego values (internal form), for tests and the Gatekeeper driver. */
+  queryValues(query: string, options?: EvalOptions): Record<string, Value>[];
+}
+
+/** A JS value converted once to a Rego value, to pass as input/data many times without re-conversion. */
+export class PreparedValue {
+  constructor(readonly value: Value) {}
+}
+
+export function prepareValue(value: unknown): PreparedValue {
+  return new PreparedValue(convertIn(value, 'value'));
+}
+
+function convertIn(value: unknown, what: string): Value {
+  if (value instanceof PreparedValue) return value.value;
+  try {
+    return fromJS(value);
+  } catch (e) {
+    if (e instanceof ConversionError) throw new RegoEvalError('eval_internal_error', `${what}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function compileRego(modules: readonly RegoModuleSource[], options: CompileOptions = {}): CompiledPolicy {
+  const compiled = compileModuleSources(modules, options.regoVersion ?? 'v0');
+  return new Policy(compiled.root, compiled.modules.map((m) => m.packagePath.join('.')));
+}
+
+class Policy implements CompiledPolicy {
+  private readonly queries = new Map<string, CQuery>();
+
+  constructor(
+    private readonly root: DataNode,
+    readonly packages: readonly string[],
+  ) {}
+
+  private compiledQuery(query: string): CQuery {
+    let q = this.queries.get(query);
+    if (!q) {
+      try {
+        q = compileQuery(parseQuery(query, 'v1'), this.root);
+      } catch (e) {
+        if (e instanceof CompileProblem) throw new RegoCompileError([e.detail]);
+        throw e;
+      }
+      this.queries.set(query, q);
+    }
+    return q;
+  }
+
+  queryValues(query: string, options: EvalOptions = {}): Record<string, Value>[] {
+    const q = this.compiledQuery(query);
+    const evaluator = new Evaluator(this.root, {
+      input: options.input === undefined ? undefined : convertIn(options.input, 'input'),
+      data: options.data === undefined ? EMPTY_OBJECT : convertIn(options.data, 'data'),
+      strictBuiltinErrors: options.strictBuiltinErrors ?? false,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+    });
+    const rows: Record<string, Value>[] = [];
+    try {
+      evaluator.run(q.body, q.nslots, (frame) => {
+        const row: Record<string, Value> = {};
+        for (const { name, slot } of q.vars) {
+          const v = frame[slot];
+          if (v !== undefined) row[name] = v;
+        }
+        rows.push(row);
+        return false;
+      });
+    } catch (e) {
+      if (e instanceof RangeError) throw new RegoEvalError('eval_limit_error', `evaluation nested too deeply (${e.message})`);
+      throw e;
+    }
+    return rows;
+  }
+
+  query(query: string, options: EvalOptions = {}): Record<string, unknown>[] {
+    return this.queryValues(query, options).map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(row)) out[k] = toJS(v, { exact: options.exact ?? false });
+      return out;
+    });
+  }
+
+  evaluate(ref: string, options: EvalOptions = {}): unknown {
+    const rows = this.queryValues(`__kpc_value__ = ${ref}`, options);
+    const v = rows[0]?.['__kpc_value__'];
+    return v === undefined ? undefined : toJS(v, { exact: options.exact ?? false });
+  }
+}
