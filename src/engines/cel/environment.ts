@@ -3,7 +3,7 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import { KpcError, UnsupportedError } from '../../util/errors.ts';
 import { callArguments, callName, lineAndColumn, stringLiteral, walk } from './ast.ts';
-import { COST_LIMIT_MESSAGE, PER_CALL_COST_LIMIT, withCostMeter } from './cost.ts';
+import { COST_LIMIT_MESSAGE, CostMeter, enterMeter, PER_CALL_COST_LIMIT, restoreMeter } from './cost.ts';
 import { kubernetesLibraries } from './lib/index.ts';
 import { regexError } from './regex.ts';
 
@@ -60,17 +60,18 @@ export class CelProgram {
    * variable is an error, as in cel-go. `costLimit` defaults to Kubernetes' per-call limit.
    */
   run(activation: Readonly<Record<string, unknown>>, costLimit: number = PER_CALL_COST_LIMIT): CelOutcome {
+    const meter = new CostMeter(costLimit);
+    const outer = enterMeter(meter);
     let value: unknown;
-    let error: unknown;
-    const { meter } = withCostMeter(costLimit, () => {
-      try {
-        value = this.evaluateParsed(activation as Record<string, unknown>);
-      } catch (thrown) {
-        error = thrown;
-      }
-    });
+    try {
+      value = this.evaluateParsed(activation as Record<string, unknown>);
+    } catch (error) {
+      if (meter.exceeded) return { ok: false, error: COST_LIMIT_MESSAGE, cost: meter.spent, costExceeded: true };
+      return { ok: false, error: celErrorSummary(error), cost: meter.spent, costExceeded: false };
+    } finally {
+      restoreMeter(outer);
+    }
     if (meter.exceeded) return { ok: false, error: COST_LIMIT_MESSAGE, cost: meter.spent, costExceeded: true };
-    if (error !== undefined) return { ok: false, error: evaluationMessage(error), cost: meter.spent, costExceeded: false };
     if (value instanceof Promise) {
       return { ok: false, error: 'unsupported: asynchronous CEL function', cost: meter.spent, costExceeded: false };
     }
@@ -162,10 +163,6 @@ export function celErrorSummary(error: unknown): string {
     return typeof summary === 'string' ? summary : error.message.split('\n')[0] ?? error.message;
   }
   return String(error);
-}
-
-function evaluationMessage(error: unknown): string {
-  return celErrorSummary(error);
 }
 
 function oneLine(text: string): string {

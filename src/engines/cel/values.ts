@@ -16,7 +16,7 @@ const converted = new WeakMap<object, unknown>();
 
 /**
  * A JSON-like value as CEL sees it: integral numbers (and BigInts) in int64 range become BigInt,
- * other numbers stay doubles, objects become null-prototype maps (so a `__proto__` key is data),
+ * other numbers stay doubles, objects become plain maps (a `__proto__` key stays data),
  * arrays are copied. Conversion of an object is memoised by identity: do not mutate an input after
  * handing it to CEL. Anything that is not JSON (functions, class instances, cycles) is a KpcError.
  */
@@ -60,8 +60,14 @@ function convert(value: unknown, depth: number, path: Set<object>): unknown {
     for (const [k, v] of value) map.set(convert(k, depth + 1, path), convert(v, depth + 1, path));
     result = map;
   } else if (isPlainRecord(value)) {
-    const object: Record<string, unknown> = Object.create(null);
-    for (const key of Object.keys(value)) object[key] = convert((value as Record<string, unknown>)[key], depth + 1, path);
+    // Plain objects (V8 keeps null-prototype objects in slow dictionary mode); a `__proto__` key is
+    // defined as an own property so it stays data, and cel-js reads only own properties.
+    const object: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = convert((value as Record<string, unknown>)[key], depth + 1, path);
+      if (key === '__proto__') Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
+      else object[key] = item;
+    }
     result = object;
   } else {
     throw new KpcError(`cannot convert a ${value.constructor?.name ?? 'object'} to a CEL value`);
