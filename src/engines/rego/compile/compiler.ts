@@ -287,7 +287,7 @@ function bodyDeps(body: readonly CExpr[], root: DataNode, out: Set<RuleSet>): vo
 function termDeps(t: CTerm, root: DataNode, out: Set<RuleSet>): void {
   switch (t.k) {
     case 'ref': {
-      termDeps(t.head, root, out);
+      if (t.head.k !== 'data' && t.head.k !== 'input') termDeps(t.head, root, out);
       t.path.forEach((p) => termDeps(p, root, out));
       if (t.head.k !== 'data') return;
       let node: DataNode | undefined = root;
