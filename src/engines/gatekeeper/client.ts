@@ -5,7 +5,8 @@
  * template's CRD, and a review runs every matching constraint through its template's driver.
  * Matcher errors become "autoreject" results with the constraint's enforcement action.
  */
-import { loadConstraint, requireConstraintGroup, GATOR_ENFORCEMENT_POINT, type Constraint } from './constraint.ts';
+import { CONSTRAINTS_GROUP, GATOR_ENFORCEMENT_POINT, loadConstraint, type Constraint } from './constraint.ts';
+import { groupVersionOf } from './suite.ts';
 import { GatekeeperError } from './errors.ts';
 import { Inventory } from './inventory.ts';
 import { matches, metadataString } from './match.ts';
@@ -90,9 +91,13 @@ export class ConstraintClient {
     const entry = this.#templates.get(kind.toLowerCase());
     if (!entry) {
       // validateConstraintMetadata runs before the template lookup.
-      requireConstraintGroup(raw, origin);
-      if (metadataString(raw, 'name') === '') throw new GatekeeperError('invalid-constraint', 'invalid Constraint: missing metadata.name', origin);
+      const name = metadataString(raw, 'name');
+      if (name === '') throw new GatekeeperError('invalid-constraint', 'invalid Constraint: missing metadata.name', origin);
       if (kind === '') throw new GatekeeperError('invalid-constraint', 'invalid Constraint: missing kind', origin);
+      const [group] = groupVersionOf(raw);
+      if (group !== CONSTRAINTS_GROUP) {
+        throw new GatekeeperError('invalid-constraint', `invalid Constraint: wrong API Group for Constraint ${JSON.stringify(name)}, got ${JSON.stringify(group)} but need ${JSON.stringify(CONSTRAINTS_GROUP)}`, origin);
+      }
       throw new GatekeeperError('missing-template', `missing ConstraintTemplate: template ${JSON.stringify(kind.toLowerCase())} not found`, origin);
     }
     const constraint = loadConstraint(raw, entry.template, origin, this.#enforcementPoint);

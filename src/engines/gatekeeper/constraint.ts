@@ -43,7 +43,6 @@ export function requireConstraintGroup(obj: JsonObject, origin: Origin): void {
 
 /** Client.AddConstraint for `template`. Throws GatekeeperError ('schema' is ErrSchema). */
 export function loadConstraint(raw: JsonObject, template: ConstraintTemplate, origin: Origin, enforcementPoint = GATOR_ENFORCEMENT_POINT): Constraint {
-  requireConstraintGroup(raw, origin);
   const obj = deepCopy(raw);
   const name = metadataString(obj, 'name');
   const kind = typeof obj['kind'] === 'string' ? obj['kind'] : '';

@@ -189,7 +189,9 @@ class V3Decoder {
   }
 
   private scalar(node: Scalar): Raw {
-    const text = String(node.value ?? '');
+    // `source` is the scalar's text before any tag resolution by the parser (it may have decoded
+    // !!binary or !!timestamp itself); resolution is redone here with yaml.v3's rules.
+    const text = typeof node.source === 'string' ? node.source : String(node.value ?? '');
     const tag = shortTag(node.tag);
     if (node.type !== Scalar.PLAIN && tag === '') return text; // quoted or block: always a string
     if (tag === '!!str') return text;
