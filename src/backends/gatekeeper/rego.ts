@@ -92,6 +92,7 @@ function compileBody(pred: Pred, module: RuleModule, env: Env): string[] {
       if (item.kind === 'isSet' && item.expr.kind === 'path') return [`${value(item.expr, module, env)} == null`];
       if (item.kind === 'equals' && item.expr.kind === 'path') return [`${value(item.expr, module, env)} != ${value(item.value, module, env)}`];
       const inner = compileBody(pred.item, module, env);
+      if (inner.length === 1 && inner[0]!.startsWith('not ')) return [inner[0]!.slice('not '.length)];
       if (inner.length === 1 && !inner[0]!.includes(':=')) return [`not ${inner[0]}`];
       return [`not ${holdsHelper(pred.item, module, env, 'holds')}`];
     }
