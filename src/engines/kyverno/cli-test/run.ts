@@ -156,13 +156,13 @@ function evaluateTest(test: TestDefinition): Evaluated {
     }
     for (const vpol of policies.validating) {
       const variables = computeVariables(values, vpol.name, getName(object));
-      const response = validateWithVpol(vpol, {
+      const vpolResponses = validateWithVpol(vpol, {
         object,
         operation: operationOf(variables),
         namespace: values?.namespaces.get(getNamespace(object)) ?? (values?.namespaceLabels.has(getNamespace(object)) ? { metadata: { name: getNamespace(object), labels: values.namespaceLabels.get(getNamespace(object)) } } : null),
         userInfo,
       });
-      if (response) responses.push(response);
+      responses.push(...vpolResponses);
     }
     trigger.set(resourceKey(object), responses);
   }

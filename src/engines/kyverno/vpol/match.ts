@@ -1,0 +1,124 @@
+/**
+ * matchConstraints as Kyverno's CEL matcher applies them (pkg/cel/matching/matcher.go with the
+ * apiserver's rules and object-selector predicates): namespaceSelector (a namespace without known
+ * labels has only kubernetes.io/metadata.name), objectSelector, excludeResourceRules, then
+ * resourceRules (operations, groups, versions, resources incl. subresources, scope, names).
+ * Kyverno's matcher does not apply matchPolicy: Equivalent.
+ */
+import { isObject, type JsonObject } from '../../jmespath/index.ts';
+import { getName, getNamespace, getStringMap } from '../match.ts';
+import { SelectorError, selectorMatches } from '../selector.ts';
+
+export interface MatchAttributes {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+  readonly subresource: string;
+  readonly operation: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly object: JsonObject | null;
+  readonly oldObject: JsonObject | null;
+  /** The namespace object known to the CLI (values), if any. */
+  readonly namespaceObject: JsonObject | null;
+}
+
+export class MatchError extends Error {}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+function ruleMatches(rule: JsonObject, attr: MatchAttributes): boolean {
+  const ops = strings(rule['operations']);
+  if (!ops.includes('*') && !ops.includes(attr.operation)) return false;
+  const groups = strings(rule['apiGroups']);
+  if (!groups.includes('*') && !groups.includes(attr.group)) return false;
+  const versions = strings(rule['apiVersions']);
+  if (!versions.includes('*') && !versions.includes(attr.version)) return false;
+  const resourceOk = strings(rule['resources']).some((r) => {
+    const slash = r.indexOf('/');
+    const [res, sub] = slash < 0 ? [r, ''] : [r.slice(0, slash), r.slice(slash + 1)];
+    return (res === '*' || res === attr.resource) && (sub === '*' || sub === attr.subresource);
+  });
+  if (!resourceOk) return false;
+  const scope = typeof rule['scope'] === 'string' ? rule['scope'] : '*';
+  const isNamespaces = attr.resource === 'namespaces';
+  if (scope === 'Cluster') return isNamespaces || attr.namespace === '';
+  if (scope === 'Namespaced') return !isNamespaces && attr.namespace !== '';
+  return true;
+}
+
+function matchesResourceRules(rules: unknown, attr: MatchAttributes): boolean {
+  for (const rule of Array.isArray(rules) ? rules.filter(isObject) : []) {
+    if (!ruleMatches(rule, attr)) continue;
+    const names = strings(rule['resourceNames']);
+    if (names.length === 0) return true;
+    if (attr.name === '') {
+      const obj = attr.object;
+      const meta = obj && isObject(obj['metadata']) ? obj['metadata'] : {};
+      const gen = typeof meta['generateName'] === 'string' ? meta['generateName'] : '';
+      if (names.some((n) => gen.startsWith(n))) return true;
+      continue;
+    }
+    if (names.includes(attr.name)) return true;
+  }
+  return false;
+}
+
+function isEmptySelector(sel: unknown): boolean {
+  if (!isObject(sel)) return true;
+  const ml = sel['matchLabels'];
+  const me = sel['matchExpressions'];
+  return (!isObject(ml) || Object.keys(ml).length === 0) && (!Array.isArray(me) || me.length === 0);
+}
+
+/** [matches, error]: errors from selectors or a namespace that cannot be found. */
+function matchNamespaceSelector(constraints: JsonObject, attr: MatchAttributes): [boolean, string | null] {
+  if (attr.namespace === '' && attr.resource !== 'namespaces') return [true, null];
+  const selector = constraints['namespaceSelector'];
+  if (isEmptySelector(selector)) return [true, null];
+  let labels: Record<string, string> | null;
+  if (attr.resource === 'namespaces' && attr.subresource === '' && (attr.operation === 'CREATE' || attr.operation === 'UPDATE')) {
+    labels = attr.object ? getStringMap(attr.object, 'labels') : null;
+  } else if (attr.namespaceObject === null) {
+    labels = { 'kubernetes.io/metadata.name': attr.namespace };
+  } else {
+    if (getName(attr.namespaceObject) !== attr.namespace) return [false, `namespaces "${attr.namespace}" not found`];
+    labels = getStringMap(attr.namespaceObject, 'labels');
+  }
+  try {
+    return [selectorMatches(selector, labels ?? {}), null];
+  } catch (error) {
+    if (error instanceof SelectorError) return [false, error.message];
+    throw error;
+  }
+}
+
+function matchObjectSelector(constraints: JsonObject, attr: MatchAttributes): [boolean, string | null] {
+  const selector = constraints['objectSelector'];
+  if (isEmptySelector(selector)) return [true, null];
+  try {
+    const matchesObj = (o: JsonObject | null) => o !== null && selectorMatches(selector, getStringMap(o, 'labels') ?? {});
+    return [matchesObj(attr.object) || matchesObj(attr.oldObject), null];
+  } catch (error) {
+    if (error instanceof SelectorError) return [false, error.message];
+    throw error;
+  }
+}
+
+/** matcher.Match: true/false, or throws MatchError ("failed to execute matching"). */
+export function matchConstraints(constraints: unknown, attr: MatchAttributes): boolean {
+  if (!isObject(constraints)) return false;
+  const [nsMatch, nsErr] = matchNamespaceSelector(constraints, attr);
+  if (!nsMatch && nsErr === null) return false;
+  const [objMatch, objErr] = matchObjectSelector(constraints, attr);
+  if (!objMatch && objErr === null) return false;
+  if (matchesResourceRules(constraints['excludeResourceRules'], attr)) return false;
+  const rules = constraints['resourceRules'];
+  const isMatch = !Array.isArray(rules) || rules.length === 0 ? true : matchesResourceRules(rules, attr);
+  if (!isMatch) return false;
+  if (nsErr !== null) throw new MatchError(nsErr);
+  if (objErr !== null) throw new MatchError(objErr);
+  return true;
+}
+
+export { getName, getNamespace };
