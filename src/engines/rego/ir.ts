@@ -48,8 +48,6 @@ export interface CExpr {
   readonly negated: boolean;
   readonly with: readonly CWith[];
   readonly loc: Location;
-  /** Wildcard slots local to a negated expression (reset after it). */
-  readonly localSlots?: readonly number[];
 }
 
 export interface CRule {

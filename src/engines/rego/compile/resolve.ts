@@ -128,7 +128,8 @@ export class Resolver {
     const out: CExpr[] = [];
     for (const expr of body) {
       const c = this.expr(expr, scope);
-      if (c) out.push(c);
+      if (Array.isArray(c)) out.push(...c);
+      else if (c) out.push(c);
     }
     if (out.length === 0) {
       const loc = body[0]?.loc ?? { file: '', line: 0, column: 0 };
@@ -153,10 +154,9 @@ export class Resolver {
     return { scope, body: out };
   }
 
-  private expr(expr: Expr, scope: Scope): CExpr | undefined {
+  private expr(expr: Expr, scope: Scope): CExpr | CExpr[] | undefined {
     const k = expr.kind;
     const withs = expr.with.map((w) => this.with(w.target, w.value, w.loc, scope));
-    const wildStart = scope.alloc.size;
     let e: CExpr['e'];
     switch (k.type) {
       case 'some':
@@ -201,13 +201,14 @@ export class Resolver {
         break;
       }
     }
-    let localSlots: number[] | undefined;
-    if (expr.negated) {
-      // wildcard slots allocated while resolving this negated expression are local to it
-      localSlots = [];
-      for (let s = wildStart; s < scope.alloc.size; s++) if (scope.alloc.names[s]!.startsWith('$') && scope.alloc.scopeOf[s] === scope) localSlots.push(s);
-    }
-    return { e, negated: expr.negated, with: withs, loc: expr.loc, ...(localSlots && localSlots.length ? { localSlots } : {}) };
+    const out: CExpr = { e, negated: expr.negated, with: withs, loc: expr.loc };
+    if (!expr.negated) return out;
+    // OPA's RewriteExprTerms: calls nested in an expression become separate (positive) expressions
+    // before it, so under `not` they are evaluated outside the negation.
+    const pre: CExpr[] = [];
+    const e2 = extractNestedCalls(e, scope, (call, v) => pre.push({ e: { k: 'unify', a: v, b: call }, negated: false, with: withs, loc: expr.loc }));
+    if (pre.length === 0) return out;
+    return [...pre, { ...out, e: e2 }];
   }
 
   private with(target: Term, value: Term, loc: Location, scope: Scope): CWith {
@@ -408,4 +409,56 @@ export function dottedName(t: Term): string[] | undefined {
     return out;
   }
   return undefined;
+}
+
+/** A fresh generated local (OPA's `__localN__`) in `scope`. */
+export function generatedVar(scope: Scope): CTerm & { k: 'var' } {
+  const name = `__local${scope.alloc.size}__`;
+  return { k: 'var', slot: scope.add(name), name };
+}
+
+/**
+ * OPA's expandExpr (v1/ast/compile.go): every call nested inside the expression's terms (outside
+ * closures) is replaced by a generated var bound by `emit(call, var)`, innermost first. The
+ * expression's own top-level call stays; a call or composite ref subject is assigned to a var too.
+ */
+function extractNestedCalls(e: CExpr['e'], scope: Scope, emit: (call: CTerm, v: CTerm) => void): CExpr['e'] {
+  const expand = (t: CTerm): CTerm => {
+    switch (t.k) {
+      case 'call': {
+        const call: CTerm = { ...t, args: t.args.map(expand) };
+        const v = generatedVar(scope);
+        emit(call, v);
+        return v;
+      }
+      case 'ref': {
+        const path = t.path.map(expand);
+        let head = t.head;
+        if (head.k === 'call' || head.k === 'array' || head.k === 'set' || head.k === 'object' || head.k === 'arraycomp' || head.k === 'setcomp' || head.k === 'objectcomp') {
+          const subject = head.k === 'call' ? { ...head, args: head.args.map(expand) } : head;
+          const v = generatedVar(scope);
+          emit(subject, v);
+          head = v;
+        }
+        return { k: 'ref', head, path };
+      }
+      case 'array':
+        return { k: 'array', items: t.items.map(expand) };
+      case 'set':
+        return { k: 'set', items: t.items.map(expand) };
+      case 'object':
+        return { k: 'object', keys: t.keys.map(expand), values: t.values.map(expand) };
+      default:
+        return t;
+    }
+  };
+  switch (e.k) {
+    case 'term':
+      if (e.t.k === 'call') return { k: 'term', t: { ...e.t, args: e.t.args.map(expand) } };
+      return { k: 'term', t: expand(e.t) };
+    case 'unify':
+      return { k: 'unify', a: expand(e.a), b: expand(e.b) };
+    default:
+      return e;
+  }
 }

@@ -8,6 +8,7 @@
 import { CompileProblem, type Location } from '../errors.ts';
 import type { CExpr, CTerm } from '../ir.ts';
 import type { Scope, SlotAllocator } from './scope.ts';
+import { generatedVar } from './resolve.ts';
 
 type Slots = Set<number>;
 
@@ -107,7 +108,6 @@ function exprTerms(e: CExpr): CTerm[] {
 function exprVars(e: CExpr): Slots {
   const out: Slots = new Set();
   for (const t of exprTerms(e)) termVars(t, out);
-  if (e.localSlots) for (const s of e.localSlots) out.delete(s);
   return out;
 }
 
@@ -339,7 +339,7 @@ export function reorderBody(body: CExpr[], globals: Slots, scope: Scope, ctx: Sa
     for (const name of [...new Set(names)].sort()) ctx.problems.push(new CompileProblem('rego_unsafe_var_error', `var ${name} is unsafe`, e.loc));
   }
   if (reordered.length !== body.length) return safe;
-  body.splice(0, body.length, ...reordered);
+  body.splice(0, body.length, ...rewriteDynamics(reordered, scope));
   // Closures: globals grow with the vars of the expressions before each one.
   const g: Slots = new Set(globals);
   for (let i = 0; i < body.length; i++) {
@@ -413,4 +413,57 @@ function reorderClosuresInTerm(t: CTerm, globals: Slots, scope: Scope, ctx: Safe
 
 function termVarsOfExprInto(e: CExpr, out: Slots): void {
   for (const v of exprVars(e)) out.add(v);
+}
+
+/**
+ * OPA's RewriteDynamicTerms (after the safety check): refs and comprehensions used as call
+ * arguments, and dynamic ref path elements, are bound to generated vars by expressions placed before
+ * their expression. It changes meaning only under `not`: `not f(x.y)` fails when x.y is undefined,
+ * and `not f(x[_])` holds when f fails for some element. Positive expressions evaluate the same
+ * either way, so only negated ones are rewritten here.
+ */
+function rewriteDynamics(body: readonly CExpr[], scope: Scope): CExpr[] {
+  const out: CExpr[] = [];
+  for (const e of body) {
+    if (!e.negated) {
+      out.push(e);
+      continue;
+    }
+    const pre: CExpr[] = [];
+    const gen = (t: CTerm): CTerm => {
+      const v = generatedVar(scope);
+      pre.push({ e: { k: 'unify', a: v, b: t }, negated: false, with: e.with, loc: e.loc });
+      return v;
+    };
+    const one = (t: CTerm): CTerm => {
+      switch (t.k) {
+        case 'ref':
+          return gen({ k: 'ref', head: t.head, path: t.path.map(one) });
+        case 'array':
+          return { k: 'array', items: t.items.map(one) };
+        case 'set':
+          return { k: 'set', items: t.items.map(one) };
+        case 'object':
+          return { k: 'object', keys: t.keys.map(one), values: t.values.map(one) };
+        case 'arraycomp':
+        case 'setcomp':
+        case 'objectcomp':
+          return gen(t);
+        default:
+          return t;
+      }
+    };
+    const inTerm = (t: CTerm): CTerm => {
+      if (t.k === 'ref') return { k: 'ref', head: t.head, path: t.path.map(one) };
+      if (t.k === 'arraycomp' || t.k === 'setcomp' || t.k === 'objectcomp') return t;
+      return one(t);
+    };
+    const k = e.e;
+    let e2: CExpr['e'] = k;
+    if (k.k === 'term' && k.t.k === 'call') e2 = { k: 'term', t: { ...k.t, args: k.t.args.map(one) } };
+    else if (k.k === 'term') e2 = { k: 'term', t: inTerm(k.t) };
+    else if (k.k === 'unify') e2 = { k: 'unify', a: inTerm(k.a), b: inTerm(k.b) };
+    out.push(...pre, pre.length ? { ...e, e: e2 } : e);
+  }
+  return out;
 }
