@@ -8,6 +8,7 @@
 // size-dependent amounts from the library functions we implement ourselves (`chargeCost`). The
 // figure is therefore close to, not equal to, the apiserver's: it decides *whether* a runaway
 // expression is stopped with "cost exceeded", which is what matters, not the exact unit count.
+import type { ASTNode } from '@marcbachmann/cel-js';
 import { setEvaluationObserver } from '@marcbachmann/cel-js/evaluator';
 
 /** Kubernetes' per-expression runtime limit (apiserver/pkg/apis/cel/config.go PerCallLimit). */
@@ -37,8 +38,9 @@ export const REGEX_STRING_LENGTH_COST_FACTOR = 0.25;
 
 // Cost of evaluating one node of cel-js's AST (children are charged when they are evaluated).
 // A switch: a table lookup keyed by operator strings is several times slower on this hot path.
-function nodeCost(op: string): number {
-  switch (op) {
+function nodeCost(ast: ASTNode): number {
+  // cel-js also evaluates internal nodes (comprehension, accuPush…) that its AST type does not list
+  switch (ast.op as string) {
     case 'value': // constants
     case '?:': // ternary, && and || have no cost of their own
     case '||':
@@ -51,9 +53,24 @@ function nodeCost(op: string): number {
       return MAP_CREATE_BASE_COST;
     case 'accuPush': // map/filter append = list literal + add
       return LIST_CREATE_BASE_COST + 1;
-    default: // identifiers, selects, index, calls, operators, accumulator reads
+    case 'id': // `ip` of ip.isCanonical(), `sets` of sets.contains()…: part of a function name in cel-go
+      return isNamespace(ast) ? 0 : SELECT_AND_IDENT_COST;
+    default: // selects, index, calls, operators, accumulator reads
       return SELECT_AND_IDENT_COST;
   }
+}
+
+/** Names of the types of namespace constants (libraries register them as `…Namespace`). */
+const namespaceTypes = new Set(['OptionalNamespace', 'CelNamespace']);
+
+/** Declares a constant's type as a function-name namespace, which costs nothing to reference. */
+export function registerNamespaceType(name: string): void {
+  namespaceTypes.add(name);
+}
+
+function isNamespace(ast: ASTNode): boolean {
+  const type = (ast as unknown as { checkedType?: { kind: string; name: string } }).checkedType;
+  return type !== undefined && type.kind === 'message' && namespaceTypes.has(type.name);
 }
 
 /**
@@ -80,7 +97,7 @@ let current: CostMeter | null = null;
 setEvaluationObserver((ast) => {
   const meter = current;
   if (meter === null) return;
-  meter.spent += nodeCost(ast.op);
+  meter.spent += nodeCost(ast);
   if (meter.spent > meter.limit) {
     meter.exceeded = true;
     throw new CostLimitExceeded();

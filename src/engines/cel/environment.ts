@@ -82,6 +82,11 @@ export class CelProgram {
 export interface CelEnvironmentOptions {
   /** Libraries added after the Kubernetes ones (their names must not clash with them). */
   readonly libraries?: readonly CelLibrary[];
+  /**
+   * Allow `cel.bind(var, value, expr)` (cel-go ext.Bindings). Kyverno's CEL environment has it;
+   * the apiserver's (VAP, Gatekeeper) does not, so by default it is a compile error.
+   */
+  readonly celBind?: boolean;
 }
 
 /**
@@ -92,6 +97,7 @@ export interface CelEnvironmentOptions {
  */
 export class CelEnvironment {
   readonly variableNames: ReadonlySet<string>;
+  readonly celBind: boolean;
   readonly #env: Environment;
   readonly #cache = new Map<string, CelProgram | CelCompileError>();
 
@@ -105,6 +111,7 @@ export class CelEnvironment {
     }
     for (const name of names) this.#env.registerVariable(name, 'dyn');
     this.variableNames = names;
+    this.celBind = options.celBind ?? false;
   }
 
   /** The compiled expression; throws CelCompileError (or UnsupportedError) for a bad one. Cached. */
@@ -132,6 +139,7 @@ export class CelEnvironment {
       throw compileErrorFrom(expression, error);
     }
     rejectUnsupportedSyntax(expression, parsed.ast);
+    if (!this.celBind) rejectCelBind(expression, parsed.ast);
     const checked = parsed.check();
     if (!checked.valid) throw compileErrorFrom(expression, checked.error);
     validateHomogeneousLiterals(expression, parsed.ast);
@@ -151,8 +159,10 @@ export function defaultCelEnvironment(): CelEnvironment {
 function compileErrorFrom(expression: string, error: unknown): CelCompileError {
   if (error instanceof CelCompileError) return error;
   const summary = celErrorSummary(error);
-  const range = (error as { range?: { start?: number } } | null)?.range;
-  return new CelCompileError(expression, summary, typeof range?.start === 'number' ? range.start : undefined);
+  // cel-js points at the node's operator position (`pos`), as cel-go does; else the range start
+  const located = error as { node?: { pos?: number }; range?: { start?: number } } | null;
+  const offset = located?.node?.pos ?? located?.range?.start;
+  return new CelCompileError(expression, summary, typeof offset === 'number' ? offset : undefined);
 }
 
 /** The one-line message of a cel-js error (without its source excerpt), or of any thrown value. */
@@ -190,6 +200,17 @@ function rejectUnsupportedSyntax(expression: string, root: ASTNode): void {
     const twoVariable = TWO_VARIABLE_MACROS.get(name);
     if (twoVariable !== undefined && (arity === twoVariable || (name.startsWith('transform') && arity === 4))) {
       throw new UnsupportedError(`two-variable comprehension '${name}' (Kubernetes 1.32+) in expression: ${oneLine(expression)}`);
+    }
+  }
+}
+
+// cel-js always has cel.bind; the apiserver's environment does not declare `cel` at all.
+function rejectCelBind(expression: string, root: ASTNode): void {
+  for (const { node } of walk(root)) {
+    if (callName(node) !== 'bind' || node.op !== 'rcall') continue;
+    const receiver = (node.args as unknown as [string, ASTNode])[1];
+    if (receiver.op === 'id' && receiver.args === 'cel') {
+      throw new CelCompileError(expression, "undeclared reference to 'bind' (in container '')", offsetOf(node));
     }
   }
 }
@@ -234,8 +255,9 @@ function isPlaceholderType(name: string): boolean {
 }
 
 function offsetOf(node: ASTNode): number | undefined {
-  const start = (node as unknown as { range?: { start?: number } }).range?.start;
-  return typeof start === 'number' ? start : undefined;
+  const located = node as unknown as { pos?: number; range?: { start?: number } };
+  const offset = located.pos ?? located.range?.start;
+  return typeof offset === 'number' ? offset : undefined;
 }
 
 // cel-go ValidateRegexLiterals / ValidateDurationLiterals / ValidateTimestampLiterals (Kubernetes

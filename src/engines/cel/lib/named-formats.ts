@@ -2,6 +2,7 @@
 // `format.named(name)`, `format.<name>()` and `<Format>.validate(s)` → optional list of errors,
 // with apimachinery's validation messages (util/validation/validation.go) and kube-openapi strfmt.
 import { Optional, type Environment } from '@marcbachmann/cel-js';
+import { registerNamespaceType } from '../cost.ts';
 import type { CelLibrary } from '../environment.ts';
 import { requestURIError } from './url.ts';
 
@@ -23,7 +24,8 @@ const maxLenError = (n: number) => `must be no more than ${n} characters`;
 
 function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`;
+  // (sic) apimachinery joins the examples with "', " and " or ", leaving two spaces before "or"
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
 }
 
 function isDNS1123Label(value: string): string[] {
@@ -177,6 +179,7 @@ export const namedFormatsLibrary: CelLibrary = {
   install(env: Environment) {
     env.registerType(FORMAT, FormatValue);
     env.registerType('FormatNamespace', FormatNamespace);
+    registerNamespaceType('FormatNamespace');
     env.registerConstant('format', 'FormatNamespace', new FormatNamespace());
     env.registerFunction(`FormatNamespace.named(string): optional<${FORMAT}>`, (_ns: unknown, name: string) => {
       const format = Object.hasOwn(NAMED_FORMATS, name) ? NAMED_FORMATS[name] : undefined;
@@ -185,6 +188,7 @@ export const namedFormatsLibrary: CelLibrary = {
     for (const [name, format] of Object.entries(NAMED_FORMATS)) {
       env.registerFunction(`FormatNamespace.${name}(): ${FORMAT}`, () => format);
     }
+    env.registerOperator(`${FORMAT} == ${FORMAT}`, (a: FormatValue, b: FormatValue) => a === b);
     env.registerFunction(`${FORMAT}.validate(string): optional<list<string>>`, (format: FormatValue, s: string) => {
       const errors = format.validate(s);
       return errors.length === 0 ? Optional.none() : Optional.of(errors);

@@ -2,7 +2,7 @@
 // net/netip parsing (ParseAddr, ParsePrefix) and predicates. Addresses are 128-bit BigInts, with
 // IPv4 kept distinct from IPv6 as netip does.
 import type { Environment } from '@marcbachmann/cel-js';
-import { chargeCall, traversalCost } from '../cost.ts';
+import { chargeCall, traversalCost, registerNamespaceType } from '../cost.ts';
 import type { CelLibrary } from '../environment.ts';
 import type { CelComparable } from './equality.ts';
 
@@ -306,6 +306,7 @@ export const ipLibrary: CelLibrary = {
     env.registerFunction(`${IP}.isGlobalUnicast(): bool`, isGlobalUnicast);
     // `ip.isCanonical(s)` is a namespaced function; `ip` stays the conversion function too.
     env.registerType('IPNamespace', IPNamespace);
+    registerNamespaceType('IPNamespace');
     env.registerConstant('ip', 'IPNamespace', new IPNamespace());
     env.registerFunction('IPNamespace.isCanonical(string): bool', (_ns: unknown, s: string) => {
       chargeCall(traversalCost(s.length * 2));
@@ -322,10 +323,21 @@ export const cidrLibrary: CelLibrary = {
     env.registerFunction(`cidr(string): ${CIDR}`, (s: string) => (chargeCall(traversalCost(s.length)), stringToCIDR(s)));
     env.registerFunction('isCIDR(string): bool', (s: string) => (chargeCall(traversalCost(s.length)), succeeds(() => parseCIDR(s))));
     env.registerFunction(`string(${CIDR}): string`, (c: CIDRValue) => c.toString());
-    env.registerFunction(`${CIDR}.containsIP(${IP}): bool`, (c: CIDRValue, ip: IPAddr) => c.containsIP(ip));
-    env.registerFunction(`${CIDR}.containsIP(string): bool`, (c: CIDRValue, ip: string) => c.containsIP(parseIP(ip)));
-    env.registerFunction(`${CIDR}.containsCIDR(${CIDR}): bool`, (c: CIDRValue, other: CIDRValue) => c.containsCIDR(other));
-    env.registerFunction(`${CIDR}.containsCIDR(string): bool`, (c: CIDRValue, other: string) => c.containsCIDR(stringToCIDR(other)));
+    // library/cost.go: comparing byte lists of the CIDR's actualSize — 1, as CIDR values are not
+    // Sizers — plus parsing a string argument (upstream cost_test: +3 for containsCIDR, v4 and v6)
+    const size = (_c: CIDRValue) => 1;
+    const containsIPCost = (c: CIDRValue) => traversalCost(size(c) * 2);
+    const containsCIDRCost = (c: CIDRValue) => traversalCost(size(c) * 2) + traversalCost(size(c)) + 1;
+    env.registerFunction(`${CIDR}.containsIP(${IP}): bool`, (c: CIDRValue, ip: IPAddr) => (chargeCall(containsIPCost(c)), c.containsIP(ip)));
+    env.registerFunction(`${CIDR}.containsIP(string): bool`, (c: CIDRValue, ip: string) => {
+      chargeCall(containsIPCost(c) + traversalCost(ip.length));
+      return c.containsIP(parseIP(ip));
+    });
+    env.registerFunction(`${CIDR}.containsCIDR(${CIDR}): bool`, (c: CIDRValue, other: CIDRValue) => (chargeCall(containsCIDRCost(c)), c.containsCIDR(other)));
+    env.registerFunction(`${CIDR}.containsCIDR(string): bool`, (c: CIDRValue, other: string) => {
+      chargeCall(containsCIDRCost(c) + traversalCost(other.length));
+      return c.containsCIDR(stringToCIDR(other));
+    });
     env.registerFunction(`${CIDR}.ip(): ${IP}`, (c: CIDRValue) => c.addr);
     env.registerFunction(`${CIDR}.masked(): ${CIDR}`, (c: CIDRValue) => c.masked());
     env.registerFunction(`${CIDR}.prefixLength(): int`, (c: CIDRValue) => BigInt(c.prefix));

@@ -124,6 +124,27 @@ export class Quantity implements CelComparable {
     return this.add(new Quantity({ amount: negated }));
   }
 
+  // Quantity.Mul (int64Amount.Mul: stays int64 when the product and its scaled value fit).
+  mul(factor: bigint): Quantity {
+    const a = this.state.amount;
+    if (a.kind === 'int64') {
+      if (a.value === 0n) return new Quantity(this.state);
+      if (factor === 0n) {
+        this.state.amount = { kind: 'int64', value: 0n, scale: 0 };
+        return new Quantity(this.state);
+      }
+      const product = a.value * factor;
+      const scaledFits = a.scale <= 0 || fitsInt64(product * pow10(a.scale));
+      if (fitsInt64(product) && scaledFits) {
+        this.state.amount = { kind: 'int64', value: product, scale: a.scale };
+        return new Quantity(this.state);
+      }
+    }
+    const d = toDec(a);
+    this.state.amount = { kind: 'dec', unscaled: d.unscaled * factor, exponent: d.exponent };
+    return new Quantity(this.state);
+  }
+
   toString(): string {
     const d = toDec(this.state.amount);
     return `${d.unscaled}e${d.exponent}`;
@@ -148,7 +169,8 @@ const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40
 const SUFFIX_CHARS = 'eEinumkKMGTP';
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 
-// quantity.go parseQuantityString
+// quantity.go parseQuantityString. (A bare suffix such as "Mi" scans as 0 with that suffix, so it
+// parses as zero, although the library's documentation lists quantity('Mi') as an error.)
 function scan(str: string): { positive: boolean; value: string; num: string; denom: string; suffix: string } {
   let positive = true;
   let pos = 0;
@@ -281,15 +303,14 @@ export const quantityLibrary: CelLibrary = {
     env.registerFunction(`${QUANTITY}.add(int): ${QUANTITY}`, (a: Quantity, b: bigint) => a.add(new Quantity({ amount: { kind: 'int64', value: b, scale: 0 } })));
     env.registerFunction(`${QUANTITY}.sub(${QUANTITY}): ${QUANTITY}`, (a: Quantity, b: Quantity) => a.sub(b));
     env.registerFunction(`${QUANTITY}.sub(int): ${QUANTITY}`, (a: Quantity, b: bigint) => a.sub(new Quantity({ amount: { kind: 'int64', value: b, scale: 0 } })));
-    for (const signature of [`${QUANTITY}.mul(int): ${QUANTITY}`, `${QUANTITY}.div(int): ${QUANTITY}`, `${QUANTITY}.divInt(int): ${QUANTITY}`]) {
+    env.registerFunction(`${QUANTITY}.mul(int): ${QUANTITY}`, (a: Quantity, b: bigint) => a.mul(b));
+    // Quantity.QuoRound / QuoIntegerDivision are not in the stored apimachinery sources we ported from.
+    for (const signature of [`${QUANTITY}.div(int): ${QUANTITY}`, `${QUANTITY}.div(int, int): ${QUANTITY}`, `${QUANTITY}.divInt(int): ${QUANTITY}`]) {
       const name = signature.slice(QUANTITY.length + 1, signature.indexOf('('));
       env.registerFunction(signature, () => {
-        throw new UnsupportedError(`quantity ${name}() (Quantity.Mul/QuoRound rounding is not ported)`);
+        throw new UnsupportedError(`quantity ${name}() (Quantity.QuoRound/QuoIntegerDivision rounding is not ported)`);
       });
     }
-    env.registerFunction(`${QUANTITY}.div(int, int): ${QUANTITY}`, () => {
-      throw new UnsupportedError('quantity div() (Quantity.QuoRound rounding is not ported)');
-    });
     env.registerOperator(`${QUANTITY} == ${QUANTITY}`, (a: Quantity, b: Quantity) => a.celEquals(b));
   },
 };

@@ -1,6 +1,6 @@
 // cel-go ext.Sets (Kubernetes ≥1.29): sets.contains, sets.equivalent, sets.intersects over lists.
 import type { Environment } from '@marcbachmann/cel-js';
-import { chargeCall } from '../cost.ts';
+import { chargeCall, registerNamespaceType } from '../cost.ts';
 import type { CelLibrary } from '../environment.ts';
 import { celEquals } from './equality.ts';
 
@@ -14,6 +14,7 @@ export const setsLibrary: CelLibrary = {
   name: 'cel.lib.ext.sets',
   install(env: Environment) {
     env.registerType('SetsNamespace', SetsNamespace);
+    registerNamespaceType('SetsNamespace');
     env.registerConstant('sets', 'SetsNamespace', new SetsNamespace());
     // trackSetsCost: 1 + |a|·|b|·factor
     env.registerFunction('SetsNamespace.contains(list, list): bool', (_ns: unknown, a: unknown[], b: unknown[]) => {

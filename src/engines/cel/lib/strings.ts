@@ -3,7 +3,7 @@
 // strings.quote). cel-js has some of these built in with JS semantics (UTF-16 indices, Unicode
 // case mapping, JS whitespace); those are replaced with cel-go's rune-based behaviour.
 import type { Environment } from '@marcbachmann/cel-js';
-import { chargeCall, traversalCost } from '../cost.ts';
+import { chargeCall, traversalCost, registerNamespaceType } from '../cost.ts';
 import type { CelLibrary } from '../environment.ts';
 import { formatString } from './format-string.ts';
 
@@ -218,6 +218,7 @@ export const stringsLibrary: CelLibrary = {
       return formatString(s, args);
     });
     env.registerType('StringsNamespace', StringsNamespace);
+    registerNamespaceType('StringsNamespace');
     env.registerConstant('strings', 'StringsNamespace', new StringsNamespace());
     env.registerFunction('StringsNamespace.quote(string): string', (_ns: unknown, s: string) => {
       chargeCall(traversalCost(s.length));
