@@ -6,7 +6,8 @@ import type { ResolvedControl } from '../../build/model.ts';
 /**
  * Gatekeeper Rego (v0 syntax, no imports, so every Gatekeeper 3.x accepts it): one `violation`
  * per rule, raised when its check does not hold. Fields are read with `object.get(…, null)`, so
- * an absent field is null rather than an undefined body; `or`, `not` and quantifiers become small
+ * an absent field is null rather than an undefined body, and no value the generated code computes
+ * is ever undefined (no reliance on builtin errors); `or`, `not` and quantifiers become small
  * helper rules and functions named after the rule.
  */
 
@@ -17,7 +18,7 @@ type Env = ReadonlyMap<string, string>;
 
 class RuleModule {
   readonly definitions: string[] = [];
-  readonly uses = new Set<'kpc_list' | 'kpc_coalesce'>();
+  readonly uses = new Set<'kpc_list' | 'kpc_coalesce' | 'kpc_join' | 'kpc_lookup'>();
   private helpers = 0;
   private readonly varNames = new Set<string>();
 
@@ -68,6 +69,12 @@ export function regoModule(control: ResolvedControl, packageName: string): strin
   if (uses.has('kpc_list')) {
     lines.push('', '# A list field as a list: absent or null reads as empty.', 'kpc_list(value) = value {', '  is_array(value)', '} else = [] {', '  true', '}');
   }
+  if (uses.has('kpc_join')) {
+    lines.push('', '# The parts joined, or null when one is not a string.', 'kpc_join(parts) = concat("", parts) {', '  count([p | p := parts[_]; not is_string(p)]) == 0', '} else = null {', '  true', '}');
+  }
+  if (uses.has('kpc_lookup')) {
+    lines.push('', '# map[key], or null when absent (or when map is not an object).', 'kpc_lookup(map, key) = object.get(map, key, null) {', '  is_object(map)', '  is_string(key)', '} else = null {', '  true', '}');
+  }
   if (uses.has('kpc_coalesce')) {
     lines.push('', '# The first value that is set.', 'kpc_coalesce(value, fallback) = value {', '  value != null', '} else = fallback {', '  true', '}');
   }
@@ -93,7 +100,8 @@ function compileBody(pred: Pred, module: RuleModule, env: Env): string[] {
       if (item.kind === 'equals' && item.expr.kind === 'path') return [`${value(item.expr, module, env)} != ${value(item.value, module, env)}`];
       const inner = compileBody(pred.item, module, env);
       if (inner.length === 1 && inner[0]!.startsWith('not ')) return [inner[0]!.slice('not '.length)];
-      if (inner.length === 1 && !inner[0]!.includes(':=')) return [`not ${inner[0]}`];
+      // A negated expression may not introduce variables (OPA safety): no `:=`, no `[_]`.
+      if (inner.length === 1 && !inner[0]!.includes(':=') && !inner[0]!.includes('[_]')) return [`not ${inner[0]}`];
       return [`not ${holdsHelper(pred.item, module, env, 'holds')}`];
     }
     case 'any': {
@@ -116,10 +124,14 @@ function compileBody(pred: Pred, module: RuleModule, env: Env): string[] {
       const v = value(pred.expr, module, env);
       return [`is_number(${v})`, `${v} ${pred.op} ${value(pred.value, module, env)}`];
     }
-    case 'startsWith':
-      return [`startswith(${value(pred.expr, module, env)}, ${JSON.stringify(pred.prefix)})`];
-    case 'matches':
-      return [`regex.match(${JSON.stringify(pred.pattern)}, ${value(pred.expr, module, env)})`];
+    case 'startsWith': {
+      const v = value(pred.expr, module, env);
+      return [`is_string(${v})`, `startswith(${v}, ${JSON.stringify(pred.prefix)})`];
+    }
+    case 'matches': {
+      const v = value(pred.expr, module, env);
+      return [`is_string(${v})`, `regex.match(${JSON.stringify(pred.pattern)}, ${v})`];
+    }
   }
 }
 
@@ -158,9 +170,11 @@ function value(expr: ValueExpr, module: RuleModule, env: Env): string {
       module.uses.add('kpc_coalesce');
       return expr.items.reduceRight((fallback, item) => `kpc_coalesce(${value(item, module, env)}, ${fallback})`, 'null');
     case 'concat':
-      return `concat("", [${expr.items.map((item) => value(item, module, env)).join(', ')}])`;
+      module.uses.add('kpc_join');
+      return `kpc_join([${expr.items.map((item) => value(item, module, env)).join(', ')}])`;
     case 'lookup':
-      return `object.get(${value(expr.map, module, env)}, ${value(expr.key, module, env)}, null)`;
+      module.uses.add('kpc_lookup');
+      return `kpc_lookup(${value(expr.map, module, env)}, ${value(expr.key, module, env)})`;
   }
 }
 
