@@ -14,6 +14,19 @@ import { toJsonValue, type JsonObject, type JsonValue } from './values.ts';
 export interface GatorDocument {
   readonly value: JsonObject;
   readonly line: number;
+  /**
+   * Where literal block scalars (`key: |`) start, by JSON path (`spec.targets[0].rego`): the file
+   * line of their first content line and their indentation, so an error inside embedded code
+   * (Rego) can point at the file line and column.
+   */
+  readonly blocks: ReadonlyMap<string, BlockPosition>;
+}
+
+export interface BlockPosition {
+  /** 1-based file line of the block's first content line. */
+  readonly line: number;
+  /** Columns of indentation stripped from each content line. */
+  readonly indent: number;
 }
 
 /**
@@ -25,7 +38,7 @@ export function parseGatorYaml(text: string, file: string, firstLine = 1): Gator
   const docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter, prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   const doc = list[0];
-  if (!doc || doc.contents === null) return { value: {}, line: firstLine };
+  if (!doc || doc.contents === null) return { value: {}, line: firstLine, blocks: new Map() };
   const error = doc.errors[0];
   if (error) {
     const pos = lineCounter.linePos(error.pos[0]);
@@ -35,10 +48,10 @@ export function parseGatorYaml(text: string, file: string, firstLine = 1): Gator
   const line = lineCounter.linePos(contents.range?.[0] ?? 0).line + firstLine - 1;
   if (!isMap(contents)) {
     const kind = isSeq(contents) ? '!!seq' : isScalar(contents) && contents.value === '' ? '!!null' : '!!str';
-    if (kind === '!!null') return { value: {}, line };
+    if (kind === '!!null') return { value: {}, line, blocks: new Map() };
     throw new KpcError(`invalid yaml: cannot unmarshal ${kind} into map[string]interface {}`, { file, line });
   }
-  const decoder = new V3Decoder(doc, file, lineCounter, firstLine);
+  const decoder = new V3Decoder(doc, file, lineCounter, firstLine, text);
   const raw = decoder.mapping(contents, true);
   let value: JsonValue;
   try {
@@ -46,7 +59,7 @@ export function parseGatorYaml(text: string, file: string, firstLine = 1): Gator
   } catch (err) {
     throw new KpcError(`invalid yaml: ${(err as Error).message}`, { file, line });
   }
-  return { value: value as JsonObject, line };
+  return { value: value as JsonObject, line, blocks: decoder.blocks };
 }
 
 /**
@@ -122,21 +135,51 @@ const RESOLVE_MAP = new Map<string, Raw>([
 /** The decoder half of yaml.v3 for `interface{}` targets: implicit typing, aliases, merge keys. */
 class V3Decoder {
   private aliasDepth = 0;
+  readonly blocks = new Map<string, BlockPosition>();
+  private readonly path: string[] = [];
 
   constructor(
     private readonly doc: Document,
     private readonly file: string,
     private readonly lineCounter: LineCounter,
     private readonly firstLine: number,
+    private readonly text: string,
   ) {}
 
   node(node: unknown): Raw {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.alias(node);
     if (isMap(node)) return this.mapping(node, false);
-    if (isSeq(node)) return node.items.map((item) => this.node(item));
-    if (isScalar(node)) return this.scalar(node);
+    if (isSeq(node)) {
+      return node.items.map((item, index) => {
+        this.path.push(`[${index}]`);
+        try {
+          return this.node(item);
+        } finally {
+          this.path.pop();
+        }
+      });
+    }
+    if (isScalar(node)) {
+      if (node.type === Scalar.BLOCK_LITERAL && this.aliasDepth === 0) this.recordBlock(node);
+      return this.scalar(node);
+    }
     throw this.error(node as Node, 'unsupported YAML node');
+  }
+
+  /** The first content line and indentation of a literal block scalar (its header is on range[0]'s line). */
+  private recordBlock(node: Scalar): void {
+    const start = node.range?.[0];
+    if (start === undefined) return;
+    const headerLine = this.lineCounter.linePos(start).line;
+    const lines = this.text.split('\n');
+    for (let i = headerLine; i < lines.length; i++) {
+      const content = lines[i]!;
+      if (content.trim() === '') continue;
+      const indent = content.length - content.trimStart().length;
+      this.blocks.set(this.path.map((p, j) => (p.startsWith('[') || j === 0 ? p : `.${p}`)).join(''), { line: headerLine + 1 + this.firstLine - 1, indent });
+      return;
+    }
   }
 
   mapping(node: { items: Pair[] }, topLevel: boolean): { [key: string]: Raw } {
@@ -149,7 +192,12 @@ class V3Decoder {
         continue;
       }
       const key = this.key(pair.key, topLevel);
-      out[key] = this.node(pair.value);
+      this.path.push(key);
+      try {
+        out[key] = this.node(pair.value);
+      } finally {
+        this.path.pop();
+      }
       explicit.add(key);
     }
     // yaml.v3: keys written in the mapping win over merged ones; earlier merge sources win over later.

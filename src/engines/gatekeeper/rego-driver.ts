@@ -15,8 +15,8 @@ import type { Constraint } from './constraint.ts';
 import { GatekeeperError } from './errors.ts';
 import type { Inventory } from './inventory.ts';
 import { reviewJson, type Review } from './review.ts';
-import { HOOK_MODULE, prepareTemplateModules, regoSource, withRegoLocation, type PreparedModule } from './rego-template.ts';
-import { ADMISSION_TARGET, codeFor, REGO_ENGINE, type ConstraintTemplate } from './template.ts';
+import { HOOK_MODULE, prepareTemplateModules, regoSource, RegoTemplateError, withRegoLocation, type PreparedModule } from './rego-template.ts';
+import { ADMISSION_TARGET, codeFor, REGO_ENGINE, type ConstraintTemplate, type TemplateCode } from './template.ts';
 import { goJsonFloat, isJsonObject, type JsonValue } from './values.ts';
 
 const compiledBySource = new Map<string, CompiledPolicy>();
@@ -41,14 +41,21 @@ export class RegoDriver implements Driver {
     const origin = { file: template.file, line: template.line };
     const code = codeFor(template, REGO_ENGINE);
     if (!code) throw new GatekeeperError('invalid-template', 'could not extract Rego from the constraint template', origin);
-    const modules = prepareTemplateModules(regoSource(code.source, origin), origin);
     let policy: CompiledPolicy;
     try {
-      policy = compileTemplate(modules);
-    } catch (error) {
-      if (error instanceof RegoCompileError) {
-        throw withRegoLocation(new GatekeeperError('invalid-template', `unable to compile modules: ${error.message}`, origin), error.errors[0]?.location);
+      const modules = prepareTemplateModules(regoSource(code.source, origin), origin);
+      try {
+        policy = compileTemplate(modules);
+      } catch (error) {
+        if (error instanceof RegoCompileError) {
+          // compiler.Errors (ast.Errors) print as "1 error occurred: …" or "N errors occurred:\n…".
+          const text = error.errors.length === 1 ? `1 error occurred: ${error.message}` : error.message;
+          throw withRegoLocation(new GatekeeperError('invalid-template', `unable to compile modules: ${text}`, origin), error.errors[0]?.location);
+        }
+        throw error;
       }
+    } catch (error) {
+      if (error instanceof RegoTemplateError) throw inTemplateFile(error, code);
       throw error;
     }
     this.#policies.set(template.kind, policy);
@@ -91,6 +98,21 @@ export class RegoDriver implements Driver {
     }
     return results;
   }
+}
+
+/**
+ * The error placed at the file line and column of the Rego text when the Rego sits in a literal
+ * block (module "template" is the main rego, libs["lib_<i>"] the i-th lib); the message is OPA's.
+ */
+function inTemplateFile(error: RegoTemplateError, code: TemplateCode): GatekeeperError {
+  const location = error.regoLocation;
+  const blocks = code.regoBlocks;
+  if (!location || !blocks) return error;
+  const lib = /^libs\["lib_(\d+)"\]$/.exec(location.module);
+  const block = location.module === 'template' ? blocks.rego : lib ? blocks.libs[Number(lib[1])] : undefined;
+  const field = location.module === 'template' ? blocks.field : lib ? `${blocks.field.replace(/rego$/, 'libs')}[${lib[1]}]` : blocks.field;
+  if (!block) return new GatekeeperError(error.code, error.message, { file: error.file, line: error.line, field });
+  return new GatekeeperError(error.code, error.message, { file: error.file, line: block.line + location.line - 1, column: block.indent + location.column, field });
 }
 
 /** drivers.ToResult. */

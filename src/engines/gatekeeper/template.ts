@@ -12,6 +12,7 @@
  */
 import { KpcError } from '../../util/errors.ts';
 import { GatekeeperError, wrapError } from './errors.ts';
+import type { BlockPosition } from './gator-yaml.ts';
 import { constraintSchema } from './match-schema.ts';
 import { compileSchema, structuralErrors, type Schema } from './schema.ts';
 import { groupVersionOf } from './suite.ts';
@@ -27,6 +28,8 @@ export interface TemplateCode {
   readonly engine: string;
   /** The `source` object as written (for Rego after the legacy-field conversion). */
   readonly source: JsonValue;
+  /** Where the Rego text and libs sit in the template file (literal blocks only), for error positions. */
+  readonly regoBlocks?: { readonly field: string; readonly rego: BlockPosition | undefined; readonly libs: readonly (BlockPosition | undefined)[] };
 }
 
 export interface ConstraintTemplate {
@@ -54,7 +57,7 @@ export interface Origin {
 }
 
 /** A ConstraintTemplate object → the validated versionless template. Throws GatekeeperError. */
-export function loadTemplate(obj: JsonObject, origin: Origin): ConstraintTemplate {
+export function loadTemplate(obj: JsonObject, origin: Origin, blocks: ReadonlyMap<string, BlockPosition> = new Map()): ConstraintTemplate {
   const [group, version] = groupVersionOf(obj);
   if (group !== TEMPLATES_GROUP || obj['kind'] !== 'ConstraintTemplate') {
     throw new GatekeeperError('not-a-template', 'not a ConstraintTemplate', origin);
@@ -93,7 +96,7 @@ export function loadTemplate(obj: JsonObject, origin: Origin): ConstraintTemplat
   }
 
   const targets = decode.list(spec, 'targets', 'spec.targets');
-  const decodedTargets = targets.map((target, i) => decodeTarget(decode, target, `spec.targets[${i}]`));
+  const decodedTargets = targets.map((target, i) => decodeTarget(decode, target, `spec.targets[${i}]`, blocks));
 
   // Client.AddTemplate: getTargetName, validateTemplateMetadata, getTargetHandler, createCRD.
   if (decodedTargets.length !== 1) throw new GatekeeperError('invalid-template', 'invalid ConstraintTemplate: must declare exactly one target', origin);
@@ -145,20 +148,29 @@ interface DecodedTarget {
   code: TemplateCode[];
 }
 
-function decodeTarget(decode: TypedDecoder, target: JsonObject, path: string): DecodedTarget {
+function decodeTarget(decode: TypedDecoder, target: JsonObject, path: string, blocks: ReadonlyMap<string, BlockPosition>): DecodedTarget {
   const rego = decode.string(target, 'rego', `${path}.rego`);
   const libs = decode.stringList(target, 'libs', `${path}.libs`);
-  const code = decode.list(target, 'code', `${path}.code`).map((entry, i): TemplateCode => ({
-    engine: decode.string(entry, 'engine', `${path}.code[${i}].engine`),
-    source: entry['source'] === undefined ? null : deepCopy(entry['source']),
-  }));
+  const regoBlocks = (field: string, libsField: string, count: number) => ({
+    field,
+    rego: blocks.get(field),
+    libs: Array.from({ length: count }, (_, j) => blocks.get(`${libsField}[${j}]`)),
+  });
+  const code = decode.list(target, 'code', `${path}.code`).map((entry, i): TemplateCode => {
+    const engine = decode.string(entry, 'engine', `${path}.code[${i}].engine`);
+    const source = entry['source'] === undefined ? null : deepCopy(entry['source']);
+    if (engine !== REGO_ENGINE) return { engine, source };
+    const libCount = isJsonObject(source) && Array.isArray(source['libs']) ? source['libs'].length : 0;
+    return { engine, source, regoBlocks: regoBlocks(`${path}.code[${i}].source.rego`, `${path}.code[${i}].source.libs`, libCount) };
+  });
   // Convert_v1_Target_To_templates_Target: a legacy `rego` replaces the first Rego code entry's source.
   if (rego !== '') {
     const source: JsonObject = { rego, version: '' };
     if (target['libs'] !== undefined && target['libs'] !== null) source['libs'] = libs;
-    const index = code.findIndex((entry) => entry.engine === REGO_ENGINE);
-    if (index >= 0) code[index] = { engine: REGO_ENGINE, source };
-    else code.push({ engine: REGO_ENGINE, source });
+    const entry: TemplateCode = { engine: REGO_ENGINE, source, regoBlocks: regoBlocks(`${path}.rego`, `${path}.libs`, libs.length) };
+    const index = code.findIndex((e) => e.engine === REGO_ENGINE);
+    if (index >= 0) code[index] = entry;
+    else code.push(entry);
   }
   return { target: decode.string(target, 'target', `${path}.target`), operations: decode.stringList(target, 'operations', `${path}.operations`), code };
 }

@@ -277,7 +277,7 @@ function memo<T>(cache: Map<string, T | KpcError>, key: string, load: () => T): 
 export function readTemplateFile(path: string): ConstraintTemplate {
   return memo(templateCache, path, () => {
     const doc = readObjectFile(path);
-    return loadTemplate(doc.value, { file: path, line: doc.line });
+    return loadTemplate(doc.value, { file: path, line: doc.line }, doc.blocks);
   });
 }
 
