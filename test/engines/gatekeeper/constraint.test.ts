@@ -80,7 +80,7 @@ test('template: v1 defaults legacySchema to false, v1beta1 to true', () => {
 test('template: legacy rego replaces the Rego code entry', () => {
   const targets = [{ target: 'admission.k8s.gatekeeper.sh', rego: 'package new', libs: ['package lib.x'], code: [{ engine: 'Rego', source: { rego: 'package old' } }] }];
   const t = load(template({ targets }));
-  assert.equal(t.code, [{ engine: 'Rego', source: { rego: 'package new', version: '', libs: ['package lib.x'] } }]);
+  assert.equal(t.code.map((c) => ({ engine: c.engine, source: c.source })), [{ engine: 'Rego', source: { rego: 'package new', version: '', libs: ['package lib.x'] } }]);
 });
 
 const fooTemplate = (schema?: JsonObject, legacySchema?: boolean): ConstraintTemplate => load(template({ schema, legacySchema }));
