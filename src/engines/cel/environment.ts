@@ -170,7 +170,9 @@ export function celErrorSummary(error: unknown): string {
   if (error instanceof KpcError) return error.message;
   if (error instanceof Error) {
     const summary = (error as { summary?: unknown }).summary;
-    return typeof summary === 'string' ? summary : error.message.split('\n')[0] ?? error.message;
+    const text = typeof summary === 'string' ? summary : (error.message.split('\n')[0] ?? error.message);
+    // cel-js names a runtime type seen through `dyn` as dyn<int>; cel-go just says int
+    return text.replace(/dyn<([^<>]+)>/g, '$1');
   }
   return String(error);
 }
