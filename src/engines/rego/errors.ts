@@ -25,7 +25,8 @@ export class RegoCompileError extends KpcError {
 
   constructor(errors: readonly RegoErrorDetail[]) {
     const first = errors[0];
-    super(errors.length === 1 && first ? formatDetail(first) : `${errors.length} errors occurred:\n${errors.map(formatDetail).join('\n')}`, {
+    // ast.Errors.Error(): "1 error occurred: <detail>" or "N errors occurred:\n<detail>…"
+    super(errors.length === 1 && first ? `1 error occurred: ${formatDetail(first)}` : `${errors.length} errors occurred:\n${errors.map(formatDetail).join('\n')}`, {
       file: first?.location?.file,
       line: first?.location?.line,
       column: first?.location?.column,

@@ -19,7 +19,7 @@ export interface RegoModuleSource {
 }
 
 export interface CompileOptions {
-  /** Default syntax for modules (Gatekeeper: v0). */
+  /** Default syntax for modules and for queries (Gatekeeper: v0). */
   readonly regoVersion?: RegoVersion;
 }
 
@@ -67,7 +67,7 @@ function convertIn(value: unknown, what: string): Value {
 
 export function compileRego(modules: readonly RegoModuleSource[], options: CompileOptions = {}): CompiledPolicy {
   const compiled = compileModuleSources(modules, options.regoVersion ?? 'v0');
-  return new Policy(compiled.root, compiled.modules.map((m) => m.packagePath.join('.')));
+  return new Policy(compiled.root, compiled.modules.map((m) => m.packagePath.join('.')), options.regoVersion ?? 'v0');
 }
 
 class Policy implements CompiledPolicy {
@@ -76,13 +76,14 @@ class Policy implements CompiledPolicy {
   constructor(
     private readonly root: DataNode,
     readonly packages: readonly string[],
+    private readonly queryVersion: RegoVersion,
   ) {}
 
   private compiledQuery(query: string): CQuery {
     let q = this.queries.get(query);
     if (!q) {
       try {
-        q = compileQuery(parseQuery(query, 'v1'), this.root);
+        q = compileQuery(parseQuery(query, this.queryVersion), this.root);
       } catch (e) {
         if (e instanceof CompileProblem) throw new RegoCompileError([e.detail]);
         throw e;

@@ -487,7 +487,8 @@ class Parser {
             term = { type: 'scalar', value: t.text === 'null' ? null : t.text === 'true', loc };
             break;
           }
-          if (this.isKeywordIdent(t)) this.unexpected('term');
+          // `contains` stays callable as the string builtin where it is a keyword (v1)
+          if (this.isKeywordIdent(t) && !(t.text === 'contains' && this.isOp('(', this.peekAt(1)) && !this.peekAt(1).wsBefore)) this.unexpected('term');
           this.next();
           if (t.text === '_') term = { type: 'var', name: `$${this.wildcards++}`, loc, wildcard: true };
           else term = { type: 'var', name: t.text, loc };
