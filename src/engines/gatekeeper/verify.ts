@@ -215,6 +215,50 @@ function checkCase(
   return { id, status: 'pass' };
 }
 
+/** A suite case ready to review repeatedly (for benchmarks): its client, object and expansions. */
+export interface PreparedCase {
+  readonly id: string;
+  readonly client: ConstraintClient;
+  readonly object: GatorDocument['value'];
+  readonly expansion: ExpansionSystem | undefined;
+}
+
+/**
+ * Every runnable case of the suites under `paths` for one engine, set up as checkCase does
+ * (template, constraint, inventory); cases that are skipped, invalid or fail to set up are left out.
+ */
+export function prepareSuiteCases(paths: readonly string[], engine: GatorEngine): PreparedCase[] {
+  const out: PreparedCase[] = [];
+  for (const file of collectFiles(paths, { extensions: ['.yaml', '.yml'] })) {
+    let suite: Suite | null;
+    try {
+      suite = parseSuite(readTextFile(file), file);
+    } catch {
+      continue;
+    }
+    if (!suite || suite.skip) continue;
+    const suiteDir = dirname(suite.file);
+    for (const test of suite.tests) {
+      if (test.skip || test.invalid) continue;
+      for (const c of test.cases) {
+        if (c.skip || c.object === '') continue;
+        try {
+          const template = readTemplateFile(join(suiteDir, test.template));
+          if (engine === 'cel' && !codeFor(template, CEL_ENGINE)) continue;
+          const client = newTestClient(engine, template, suiteDir, test);
+          for (const inventoryFile of c.inventory) for (const doc of readObjectsFile(join(suiteDir, inventoryFile))) client.addData(doc.value);
+          const objects = readObjectsFile(join(suiteDir, c.object));
+          if (objects.length !== 1) continue;
+          out.push({ id: `${displayPath(suite.file)}#${test.name}/${c.name}`, client, object: objects[0]!.value, expansion: readExpansion(suiteDir, test) });
+        } catch {
+          continue;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** runner.runReview after the client is ready: AdmissionReview or object (+ expansions). */
 export function reviewCaseObject(client: ConstraintClient, object: GatorDocument['value'], expansion: ExpansionSystem | undefined): Violation[] {
   const [group] = groupVersionOf(object);
