@@ -6,7 +6,7 @@
  * true gives one result (its message, messageExpression, or "failed expression: …").
  */
 import { UnsupportedError } from '../../util/errors.ts';
-import { compileCelPolicy, type CelPolicySpec, type CompiledCelPolicy } from '../cel/validation.ts';
+import { compileCelPolicy, type CelPolicySpec, type CompiledCelPolicy } from '../cel/index.ts';
 import type { Driver, DriverResult } from './client.ts';
 import type { Constraint } from './constraint.ts';
 import { GatekeeperError } from './errors.ts';
@@ -58,6 +58,7 @@ export class CelDriver implements Driver {
     // Compile errors are not template errors upstream (they surface per review), but an expression
     // our CEL layer cannot run faithfully must not be evaluated as if it had failed to compile.
     if (unsupported) throw new UnsupportedError(`${unsupported.field}: ${unsupported.message}`, where);
+    rejectUndeclaredReferences(policy, where);
     this.#templates.set(template.name, { policy, failurePolicy: source.failurePolicy ?? this.#defaultFailurePolicy });
   }
 
@@ -83,6 +84,34 @@ export class CelDriver implements Driver {
     }
     return results;
   }
+}
+
+/**
+ * The k8scel driver declares `params` only for variables (HasParams) and `authorizer` nowhere, so
+ * cel-go fails to compile any other reference to them; the shared CEL layer declares every admission
+ * variable for every expression, so such templates are refused rather than evaluated differently.
+ */
+function rejectUndeclaredReferences(policy: CompiledCelPolicy, where: { file: string; line: number }): void {
+  const check = (field: string, program: { ast: unknown } | null, undeclared: readonly string[]) => {
+    if (!program) return;
+    const name = undeclared.find((root) => referencesRoot(program.ast, root));
+    if (name) throw new UnsupportedError(`${field} refers to '${name}', which Gatekeeper does not declare there (cel-go: undeclared reference)`, where);
+  };
+  policy.variables.forEach((v) => check(v.field, v.program, ['authorizer']));
+  policy.matchConditions.forEach((c) => check(c.field, c.program, ['params', 'authorizer']));
+  policy.validations.forEach((v) => {
+    check(v.field, v.program, ['params', 'authorizer']);
+    if (v.messageProgram) check(v.messageProgram.field, v.messageProgram.program, ['params', 'authorizer']);
+  });
+}
+
+/** Whether a cel-js AST has an identifier node naming `root`. */
+function referencesRoot(node: unknown, root: string): boolean {
+  if (Array.isArray(node)) return node.some((child) => referencesRoot(child, root));
+  if (node === null || typeof node !== 'object') return false;
+  const { op, args } = node as { op?: unknown; args?: unknown };
+  if (op === 'id') return args === root;
+  return typeof op === 'string' && referencesRoot(args, root);
 }
 
 interface CelSource {

@@ -90,6 +90,9 @@ export class RegoDriver implements Driver {
         rows = policy.query('data.hooks.violation[result]', { input, data });
       } catch (error) {
         if (!(error instanceof RegoEvalError)) throw error;
+        // Our own evaluation limits and internal errors are not OPA behaviour: fail the review loudly
+        // instead of passing them off as violations.
+        if (error.code === 'eval_limit_error' || error.code === 'eval_internal_error') throw new GatekeeperError('review', error.message);
         // Driver.Query: an evaluation error is reported for every constraint of the kind.
         for (const constraint of kindConstraints) results.push({ msg: error.message, details: undefined, constraint });
         continue;
