@@ -25,8 +25,8 @@ export class RegoCompileError extends KpcError {
 
   constructor(errors: readonly RegoErrorDetail[]) {
     const first = errors[0];
-    // ast.Errors.Error(): "1 error occurred: <detail>" or "N errors occurred:\n<detail>…"
-    super(errors.length === 1 && first ? `1 error occurred: ${formatDetail(first)}` : `${errors.length} errors occurred:\n${errors.map(formatDetail).join('\n')}`, {
+    // One error: its detail alone (callers add OPA's "1 error occurred: " prefix, see opaText).
+    super(errors.length === 1 && first ? formatDetail(first) : `${errors.length} errors occurred:\n${errors.map(formatDetail).join('\n')}`, {
       file: first?.location?.file,
       line: first?.location?.line,
       column: first?.location?.column,
@@ -35,9 +35,13 @@ export class RegoCompileError extends KpcError {
     this.errors = errors;
   }
 
-  /** OPA's text: one error, or "N errors occurred:" followed by one line each. */
   override toString(): string {
     return this.message;
+  }
+
+  /** OPA's ast.Errors text: "1 error occurred: <file>:<row>: <code>: <msg>" or "N errors occurred:\n…". */
+  get opaText(): string {
+    return this.errors.length === 1 ? `1 error occurred: ${this.message}` : this.message;
   }
 }
 

@@ -26,6 +26,8 @@ export interface RegoCase {
   readonly sort_bindings?: boolean;
   readonly want_defined?: boolean;
   readonly rego_version?: 'v0' | 'v1';
+  /** Extension: evaluation limits for runaway-policy cases. */
+  readonly limits?: { maxSteps?: number; maxDepth?: number; maxCollectionSize?: number };
 }
 
 export function loadCases(file: string): RegoCase[] {
@@ -76,7 +78,7 @@ export function runCase(c: RegoCase): string | null {
       if (term === undefined) return `input_term ${c.input_term} is undefined`;
       input = new PreparedValue(term);
     }
-    rows = policy.queryValues(c.query, { input, data: c.data ?? {}, strictBuiltinErrors: c.strict_error ?? false });
+    rows = policy.queryValues(c.query, { input, data: c.data ?? {}, strictBuiltinErrors: c.strict_error ?? false, limits: numberLimits(c.limits) });
   } catch (e) {
     if (!(e instanceof RegoCompileError) && !(e instanceof RegoEvalError)) return `unexpected exception: ${e instanceof Error ? e.stack : describeError(e)}`;
     if (!wantsError) return `unexpected error: ${describeError(e)}`;
@@ -95,4 +97,9 @@ export function runCase(c: RegoCase): string | null {
   const want = RegoSet.of((c.want_result ?? []).map((row) => norm(jsonRoundTrip(fromJS(row)))));
   if (compareValues(got, want) === 0) return null;
   return `results ${valueToString(got)}\n  want ${valueToString(want)}`;
+}
+
+function numberLimits(l: RegoCase['limits']): Record<string, number> | undefined {
+  if (!l) return undefined;
+  return Object.fromEntries(Object.entries(l).map(([k, v]) => [k, Number(v)]));
 }

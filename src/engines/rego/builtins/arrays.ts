@@ -1,7 +1,8 @@
 /** Array builtins (v1/topdown/array.go) and numbers.range (numbers.go). */
 import { intNumber } from '../values/number.ts';
 import type { Value } from '../values/value.ts';
-import { BuiltinError, arrayArg, builtin, intArg } from './registry.ts';
+import { RegoEvalError } from '../errors.ts';
+import { arrayArg, builtin, intArg } from './registry.ts';
 
 builtin('array.concat', ['array[any]', 'array[any]'], 'array[any]', (a) => [...arrayArg(a, 0), ...arrayArg(a, 1)]);
 
@@ -22,7 +23,8 @@ builtin('numbers.range', ['number', 'number'], 'array[number]', (a, ctx) => {
   const x = intArg(a, 0);
   const y = intArg(a, 1);
   const n = (x > y ? x - y : y - x) + 1n;
-  if (n > BigInt(ctx.maxCollectionSize)) throw new BuiltinError(`range of ${n} numbers exceeds the collection limit (limits.maxCollectionSize)`);
+  // a limit is a hard error, never a soft (undefined) builtin error
+  if (n > BigInt(ctx.maxCollectionSize)) throw new RegoEvalError('eval_limit_error', `numbers.range: ${n} numbers exceed limits.maxCollectionSize (${ctx.maxCollectionSize})`);
   ctx.charge(Number(n));
   const out: Value[] = [];
   const step = x <= y ? 1n : -1n;
