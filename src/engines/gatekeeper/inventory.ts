@@ -24,6 +24,18 @@ export class Inventory {
     const groupVersion = group === '' ? version : `${group}/${version}`;
     const namespace = metadataString(obj, 'namespace');
     const path = namespace === '' ? ['cluster', groupVersion, kind, name] : ['namespace', namespace, groupVersion, kind, name];
+    // nsCache.Add runs first: core-group Namespaces are converted to corev1.Namespace (a label or
+    // annotation that is not a string fails that conversion, and with it the whole AddData).
+    const isNamespaceObject = kind === 'Namespace' && group === '';
+    if (isNamespaceObject) {
+      const metadata = obj['metadata'];
+      for (const key of ['labels', 'annotations']) {
+        const map = isJsonObject(metadata) ? metadata[key] : undefined;
+        if (map !== undefined && map !== null && (!isJsonObject(map) || Object.values(map).some((v) => v !== null && typeof v !== 'string'))) {
+          throw new GatekeeperError('invalid-input', `unable to add object to data.inventory: cannot cache non-namespace type: cannot cache Namespace: metadata.${key} must be a map of strings`);
+        }
+      }
+    }
     let node = this.data;
     for (const key of path.slice(0, -1)) {
       const next = node[key];
@@ -35,8 +47,7 @@ export class Inventory {
       }
     }
     node[path[path.length - 1]!] = deepCopy(obj);
-    // nsCache.Add: only core-group Namespaces, keyed by the same path.
-    if (kind === 'Namespace' && group === '') this.#namespaces.set(path.join('/'), deepCopy(obj));
+    if (isNamespaceObject) this.#namespaces.set(path.join('/'), deepCopy(obj));
   }
 
   /** nsCache.GetNamespace: the Namespace named `name` added as cluster-scoped core/v1 data, if any. */
