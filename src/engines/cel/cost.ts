@@ -9,7 +9,8 @@
 // figure is therefore close to, not equal to, the apiserver's: it decides *whether* a runaway
 // expression is stopped with "cost exceeded", which is what matters, not the exact unit count.
 import type { ASTNode } from '@marcbachmann/cel-js';
-import { setEvaluationObserver } from '@marcbachmann/cel-js/evaluator';
+import * as celEvaluator from '@marcbachmann/cel-js/evaluator';
+import { KpcError } from '../../util/errors.ts';
 
 /** Kubernetes' per-expression runtime limit (apiserver/pkg/apis/cel/config.go PerCallLimit). */
 export const PER_CALL_COST_LIMIT = 1_000_000;
@@ -21,8 +22,8 @@ export const COST_LIMIT_MESSAGE = 'operation cancelled: actual cost limit exceed
 
 /** Thrown inside an evaluation when its cost limit is exceeded; never absorbed (see CostMeter). */
 export class CostLimitExceeded extends Error {
-  constructor() {
-    super(COST_LIMIT_MESSAGE);
+  constructor(message: string = COST_LIMIT_MESSAGE) {
+    super(message);
     this.name = 'CostLimitExceeded';
   }
 }
@@ -74,25 +75,52 @@ function isNamespace(ast: ASTNode): boolean {
 }
 
 /**
+ * cel-js copies the lists it concatenates where cel-go shares them (O(1) in its cost model), so
+ * `l.map(x, l + l)` is cheap in cost units but quadratic in work here. This bound on copied
+ * elements keeps such an evaluation from running for minutes; it is not part of Kubernetes' model.
+ */
+export const MAX_COPIED_LIST_ELEMENTS = 10_000_000;
+export const COPY_LIMIT_MESSAGE = `unsupported: evaluation copies more than ${MAX_COPIED_LIST_ELEMENTS} list elements (cel-js copies concatenated lists; cel-go shares them)`;
+
+/**
  * The cost of one evaluation. The limit is sticky: once exceeded, every further node throws, so an
  * error swallowed by `||`, `&&` or a quantifier cannot turn a cancelled evaluation into a value, and
  * the caller checks `exceeded` after the evaluation anyway.
  */
 export class CostMeter {
   spent = 0;
+  copied = 0;
   exceeded = false;
+  /** Why the evaluation was stopped: the cost limit (cel-go's message) or the copy bound. */
+  message = COST_LIMIT_MESSAGE;
   constructor(readonly limit: number) {}
 
   charge(units: number): void {
     this.spent += units;
     if (this.spent > this.limit) {
       this.exceeded = true;
-      throw new CostLimitExceeded();
+      throw new CostLimitExceeded(this.message);
+    }
+  }
+
+  copy(elements: number): void {
+    this.copied += elements;
+    if (this.copied > MAX_COPIED_LIST_ELEMENTS) {
+      this.exceeded = true;
+      this.message = COPY_LIMIT_MESSAGE;
+      this.spent = Math.max(this.spent, this.limit + 1); // sticky, as for the cost limit
+      throw new CostLimitExceeded(this.message);
     }
   }
 }
 
 let current: CostMeter | null = null;
+
+// Added by patches/@marcbachmann+cel-js+8.0.0.patch (applied by `npm install` through patch-package).
+const { setEvaluationObserver, setOperandObserver } = celEvaluator as Partial<typeof celEvaluator>;
+if (typeof setEvaluationObserver !== 'function' || typeof setOperandObserver !== 'function') {
+  throw new KpcError('@marcbachmann/cel-js is not patched: run `npm install` (postinstall applies patches/ with patch-package)');
+}
 
 setEvaluationObserver((ast) => {
   const meter = current;
@@ -100,9 +128,36 @@ setEvaluationObserver((ast) => {
   meter.spent += nodeCost(ast);
   if (meter.spent > meter.limit) {
     meter.exceeded = true;
-    throw new CostLimitExceeded();
+    throw new CostLimitExceeded(meter.message);
   }
 });
+
+// Operators whose cel-go cost grows with their operands (interpreter/runtimecost.go costCall): list
+// membership costs the list's size; equality and string/bytes ordering the smaller size × 0.1;
+// string/bytes concatenation the sum × 0.1. The operator's node already paid 1.
+setOperandObserver((op, left, right) => {
+  const meter = current;
+  if (meter === null) return;
+  switch (op) {
+    case 'in':
+      if (Array.isArray(right)) meter.charge(Math.max(0, right.length - 1));
+      return;
+    case '+':
+      if (Array.isArray(left) && Array.isArray(right)) meter.copy(left.length + right.length);
+      else meter.charge(Math.max(0, traversalCost(actualSize(left) + actualSize(right)) - 1));
+      return;
+    default: // ==, <, <=, >, >=
+      meter.charge(Math.max(0, traversalCost(Math.min(actualSize(left), actualSize(right))) - 1));
+  }
+});
+
+/** cel-go actualSize: the size of strings, bytes, lists and maps; 1 for anything else. */
+function actualSize(value: unknown): number {
+  if (typeof value === 'string' || Array.isArray(value) || value instanceof Uint8Array) return value.length;
+  if (value instanceof Map || value instanceof Set) return value.size;
+  if (typeof value === 'object' && value !== null) return Object.keys(value).length;
+  return 1;
+}
 
 /** Makes `meter` the current one; returns the meter to restore with `restoreMeter`. */
 export function enterMeter(meter: CostMeter): CostMeter | null {

@@ -3,7 +3,7 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import { KpcError, UnsupportedError } from '../../util/errors.ts';
 import { callArguments, callName, lineAndColumn, stringLiteral, walk } from './ast.ts';
-import { COST_LIMIT_MESSAGE, CostMeter, enterMeter, PER_CALL_COST_LIMIT, restoreMeter } from './cost.ts';
+import { CostMeter, enterMeter, PER_CALL_COST_LIMIT, restoreMeter } from './cost.ts';
 import { kubernetesLibraries } from './lib/index.ts';
 import { regexError } from './regex.ts';
 
@@ -66,12 +66,12 @@ export class CelProgram {
     try {
       value = this.evaluateParsed(activation as Record<string, unknown>);
     } catch (error) {
-      if (meter.exceeded) return { ok: false, error: COST_LIMIT_MESSAGE, cost: meter.spent, costExceeded: true };
+      if (meter.exceeded) return { ok: false, error: meter.message, cost: meter.spent, costExceeded: true };
       return { ok: false, error: celErrorSummary(error), cost: meter.spent, costExceeded: false };
     } finally {
       restoreMeter(outer);
     }
-    if (meter.exceeded) return { ok: false, error: COST_LIMIT_MESSAGE, cost: meter.spent, costExceeded: true };
+    if (meter.exceeded) return { ok: false, error: meter.message, cost: meter.spent, costExceeded: true };
     if (value instanceof Promise) {
       return { ok: false, error: 'unsupported: asynchronous CEL function', cost: meter.spent, costExceeded: false };
     }

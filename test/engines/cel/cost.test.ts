@@ -30,6 +30,21 @@ test('runtime costs of library calls match the apiserver (cost_test.go expectRun
   for (const [expression, cost] of cases) assert.is(run(expression).cost, cost, expression);
 });
 
+test('size-dependent operators cost as in cel-go runtimecost.go (in: list size; ==, +: size × 0.1)', () => {
+  assert.is(run('1 in [1, 2, 3]').cost, 13); // list literal 10 + InList 3
+  assert.is(run(`'${'a'.repeat(50)}' == '${'a'.repeat(40)}'`).cost, 4); // ceil(min(50, 40) × 0.1)
+  assert.is(run(`'${'a'.repeat(50)}' + '${'a'.repeat(40)}'`).cost, 9); // ceil((50 + 40) × 0.1)
+  // a membership test inside a loop over a large list is cancelled as the apiserver would
+  const membership = run('object.items.all(x, x in object.items)', { object: { items: Array.from({ length: 2000 }, (_, i) => i) } });
+  assert.is(!membership.ok && membership.error, COST_LIMIT_MESSAGE);
+});
+
+test('list copies are bounded: cel-js copies concatenated lists where cel-go shares them', () => {
+  const outcome = run('object.items.map(x, object.items + object.items).size()', { object: { items: Array.from({ length: 3000 }, (_, i) => i) } });
+  assert.is(!outcome.ok && outcome.costExceeded, true);
+  assert.match(!outcome.ok ? outcome.error : '', 'unsupported: evaluation copies more than 10000000 list elements');
+});
+
 const items = Array.from({ length: 200 }, (_, i) => i);
 const TRIPLE = 'object.items.all(a, object.items.all(b, object.items.all(c, a + b + c >= 0)))';
 

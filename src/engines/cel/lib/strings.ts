@@ -200,6 +200,22 @@ export const stringsLibrary: CelLibrary = {
       (s: string, sep: string, n: bigint) => (chargeCall(traversalCost(s.length * 2)), goSplit(s, sep, clampInt(n))),
       replace,
     );
+    // cel-go runtimecost.go: startsWith/endsWith traverse the receiver; contains costs len × sublen
+    env.registerFunction('string.startsWith(string): bool', (s: string, p: string) => (stringCost(s), s.startsWith(p)), replace);
+    env.registerFunction('string.endsWith(string): bool', (s: string, p: string) => (stringCost(s), s.endsWith(p)), replace);
+    env.registerFunction(
+      'string.contains(string): bool',
+      (s: string, sub: string) => (chargeCall(traversalCost(s.length) * traversalCost(sub.length)), s.includes(sub)),
+      replace,
+    );
+    const join = (list: unknown[], separator: string) => {
+      for (const item of list) if (typeof item !== 'string') throw new Error(`join: invalid input: ${String(item)}`);
+      const result = list.join(separator);
+      chargeCall(traversalCost(result.length * 2)); // library/cost.go: the result, built once
+      return result;
+    };
+    env.registerFunction('list<string>.join(): string', (list: unknown[]) => join(list, ''), replace);
+    env.registerFunction('list<string>.join(string): string', (list: unknown[], separator: string) => join(list, separator), replace);
     env.registerFunction('string.charAt(int): string', (s: string, index: bigint) => {
       const chars = runes(s);
       if (index < 0n || index > BigInt(chars.length)) throw outOfRange(index);
