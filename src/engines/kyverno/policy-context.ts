@@ -71,8 +71,9 @@ export function loadContext(pc: PolicyContext, ruleName: string, entries: readon
     }
     const kind = ['configMap', 'apiCall', 'globalReference', 'imageRegistry'].find((k) => isObject(entry[k]));
     if (!kind) throw new ContextLoadError(`missing ConfigMap|APICall|ImageRegistry|Variable in context entry ${name}`);
-    // The CLI loads nothing for these without a cluster; a value given in the values file stands in.
-    if (values && Object.hasOwn(values, name)) continue;
+    // The CLI loads nothing for these without a cluster; a value the values file put in the
+    // context under this name stands in for it.
+    if (Object.hasOwn(pc.json.raw, name)) continue;
     pc.json.addDeferredLoader(name, () => {
       throw new UnsupportedError(`context entry "${name}" (${kind}) has no mocked value in the test's values`);
     });

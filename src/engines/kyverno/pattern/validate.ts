@@ -171,15 +171,21 @@ function sortedPlainKeys(keys: string[], pattern: Record<string, unknown>): stri
   return [...front, ...back];
 }
 
-function hasNestedAnchors(pattern: unknown): boolean {
-  if (isObject(pattern)) {
-    for (const key of Object.keys(pattern)) {
-      const a = parseAnchor(key);
-      if (a && (a.type === 'condition' || a.type === 'existence' || a.type === 'equality' || a.type === 'negation' || a.type === 'global')) return true;
+function hasNestedAnchors(root: unknown): boolean {
+  // iterative: patterns may be nested beyond what recursion allows
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const pattern = stack.pop();
+    if (isObject(pattern)) {
+      for (const key of Object.keys(pattern)) {
+        const a = parseAnchor(key);
+        if (a && a.type !== 'add') return true;
+      }
+      stack.push(...Object.values(pattern));
+    } else if (Array.isArray(pattern)) {
+      stack.push(...pattern);
     }
-    return Object.values(pattern).some(hasNestedAnchors);
   }
-  if (Array.isArray(pattern)) return pattern.some(hasNestedAnchors);
   return false;
 }
 
