@@ -49,6 +49,8 @@ export interface ReviewOptions {
   readonly namespace?: unknown;
   /** Admission operation (CREATE, UPDATE, DELETE, CONNECT); default "" as gator sends a bare object. */
   readonly operation?: string;
+  /** For UPDATE: the previous object (oldObject). On DELETE the reviewed object is the old one. */
+  readonly oldObject?: unknown;
 }
 
 export interface ReviewResult {
@@ -115,7 +117,8 @@ export class Gatekeeper {
     const namespace = options.namespace === undefined || options.namespace === null ? undefined : asObject(options.namespace, { file: '<namespace>', line: 1 });
     const [group] = groupVersionOf(object);
     if (object['kind'] === 'AdmissionReview' && group === 'admission.k8s.io') return this.#run(reviewForAdmissionReview(object), []);
-    const review = reviewForObject(object, { namespace, namespaceObject: namespace ?? null, operation: options.operation ?? '' });
+    const oldObject = options.oldObject === undefined || options.oldObject === null ? null : asObject(options.oldObject, { file: '<oldObject>', line: 1 });
+    const review = reviewForObject(object, { namespace, namespaceObject: namespace ?? null, operation: options.operation ?? '', oldObject });
     const children = this.#hasExpansion
       ? this.#expansion.expand(object, namespace).map((resultant) => ({
           review: reviewForObject(resultant.object, { namespace, namespaceObject: namespace ?? null, operation: options.operation ?? '', source: 'Generated' }),

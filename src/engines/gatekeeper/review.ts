@@ -68,6 +68,8 @@ export interface ObjectReviewOptions {
   readonly namespaceObject?: JsonObject | null;
   /** Admission operation; gator uses "" for a bare object. */
   readonly operation?: string;
+  /** The previous version of the object (UPDATE), as the webhook would send it. */
+  readonly oldObject?: JsonObject | null;
   /** Original (default) or Generated (an expansion child). */
   readonly source?: SourceType;
 }
@@ -77,7 +79,7 @@ export function reviewForObject(obj: JsonObject, options: ObjectReviewOptions = 
   const [group, version] = groupVersionOf(obj);
   const operation = options.operation ?? '';
   let object: JsonObject | null = obj;
-  let oldObject: JsonObject | null = null;
+  let oldObject: JsonObject | null = options.oldObject ?? null;
   if (operation === 'DELETE') {
     oldObject = obj;
     object = null;

@@ -162,12 +162,10 @@ function newTestClient(engine: GatorEngine, template: ConstraintTemplate, suiteD
   return client;
 }
 
+/** gator's `fmt.Errorf("%w: %w", ErrAddingTemplate, err)`, keeping the error's code and position. */
 function prefixError(prefix: string, error: unknown): unknown {
-  if (error instanceof GatekeeperError) {
-    const copy = new GatekeeperError(error.code, `${prefix}: ${error.message}`, { file: error.file, line: error.line, column: error.column, field: error.field });
-    return Object.assign(copy, { regoLocation: (error as { regoLocation?: unknown }).regoLocation });
-  }
-  return error;
+  if (!(error instanceof GatekeeperError)) return error;
+  return new GatekeeperError(error.code, `${prefix}: ${error.message}`, { file: error.file, line: error.line, column: error.column, field: error.field });
 }
 
 function readExpansion(suiteDir: string, test: SuiteTest): ExpansionSystem | undefined {
