@@ -9,9 +9,12 @@
  *   const value = policy.evaluate('data.k8spspseccomp.violation', { input }); // undefined when undefined
  *
  * - `compileRego` throws `RegoCompileError` (a KpcError) whose `errors` each carry file, line, column
- *   and an OPA error code; `toString()` prints them as OPA does (`<file>:<line>: rego_parse_error: …`).
+ *   and an OPA error code (rego_parse_error, rego_compile_error, rego_unsafe_var_error,
+ *   rego_recursion_error, rego_type_error); `toString()` prints them as OPA prints one ast.Error
+ *   (`<file>:<line>: <code>: <message>`), `opaText` as OPA prints ast.Errors ("1 error occurred: …").
  *   Modules default to Rego v0 syntax (what Gatekeeper uses); `import rego.v1` or `regoVersion: 'v1'`
- *   switches a module to v1, and `import future.keywords…` enables keywords in v0.
+ *   switches a module to v1, and `import future.keywords…` enables keywords in v0. Queries are parsed
+ *   with `CompileOptions.regoVersion` (default v0).
  * - `query` / `evaluate` throw `RegoEvalError` (code `eval_conflict_error`, `eval_type_error`,
  *   `eval_builtin_error`, `eval_limit_error`, …) for the errors OPA raises at run time. Builtin errors
  *   make the call undefined unless `strictBuiltinErrors` is set, as in OPA.
@@ -22,6 +25,7 @@
  *   → a number with exactly that text (e.g. Gatekeeper's float64 round trip: `goFloatNumber(1e6)` is
  *   `1e+06`, see `toGoFloatNumbers`); `Set` → a Rego set; `Map` → an object with any keys. `undefined`
  *   members of objects are dropped.
+ *   `prepareValue(js)` converts once, for an input or data document passed to many evaluations.
  * - Out (bindings, evaluate results): OPA's `ast.JSON` form by default — sets become arrays in Rego's
  *   sorted order, objects with non-string keys get their keys' JSON text, numbers become JS numbers
  *   (integers outside ±2^53 become `bigint`). With `{ exact: true }` sets stay `Set`s (members in sorted

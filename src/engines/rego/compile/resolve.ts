@@ -12,6 +12,7 @@ import type { CExpr, CTerm, CWith, FnTarget, WithTarget } from '../ir.ts';
 import type { Body, Expr, Term } from '../syntax/ast.ts';
 import { RegoObject, RegoSet, type Value, keyOf } from '../values/value.ts';
 import { Scope } from './scope.ts';
+import { describeArg, parseType, valueMatches } from './typecheck.ts';
 
 /** What a name outside any local scope means: a path under data or input. */
 export interface Global {
@@ -280,6 +281,16 @@ export class Resolver {
     if (!fn) return { term: { k: 'const', v: false } };
     const arity = fn.kind === 'builtin' ? fn.def.args.length : (this.env.functionArity(fn.path) as number);
     const variadic = fn.kind === 'builtin' && fn.def.args[0] === '...';
+    if (fn.kind === 'builtin' && !variadic && (args.length === arity || args.length === arity + 1)) {
+      const bad = fn.def.args.some((type, i) => {
+        const a = args[i];
+        return a?.k === 'const' && !valueMatches(a.v, parseType(type));
+      });
+      if (bad) {
+        const have = args.slice(0, arity).map((a) => describeArg(a.k === 'const' ? a.v : undefined));
+        this.problem(`${fn.def.name}: invalid argument(s)\n\thave: (${have.join(', ')})\n\twant: (${fn.def.args.join(', ')})`, t.loc, 'rego_type_error');
+      }
+    }
     if (!variadic && args.length === arity + 1) {
       return { term: { k: 'call', fn, args: args.slice(0, arity), loc: t.loc }, output: args[arity] };
     }
