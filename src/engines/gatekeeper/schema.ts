@@ -174,7 +174,8 @@ type Level = 'root' | 'item' | 'field';
 /** The structural-schema errors of a schema node at `path` (e.g. the parameters schema, a field level). */
 export function structuralErrors(schema: Schema, path: string, level: Level = 'field'): string[] {
   const errors: string[] = [];
-  if (!VALID_TYPES.has(schema.type)) {
+  if (schema.type === 'null') errors.push(`${path}.type: Forbidden: type cannot be set to null, use nullable as an alternative`);
+  else if (!VALID_TYPES.has(schema.type)) {
     errors.push(`${path}.type: Unsupported value: ${JSON.stringify(schema.type)}: supported values: "array", "boolean", "integer", "number", "object", "string"`);
   }
   if (schema.type === 'array' && schema.items === undefined) errors.push(`${path}.items: Required value: must be specified`);
@@ -183,7 +184,7 @@ export function structuralErrors(schema: Schema, path: string, level: Level = 'f
   if (schema.additionalProperties) {
     if (level === 'root') errors.push(`${path}.additionalProperties: Forbidden: must not be used at the root`);
     errors.push(...structuralErrors(schema.additionalProperties, `${path}.additionalProperties`, 'field'));
-    if (schema.properties !== undefined) errors.push(`${path}.additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`);
+    if (schema.properties !== undefined && schema.properties.size > 0) errors.push(`${path}.additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`);
   }
   if (schema.intOrString && schema.preserveUnknownFields) errors.push(`${path}.x-kubernetes-preserve-unknown-fields: Invalid value: true: must be false if x-kubernetes-int-or-string is true`);
   if (schema.intOrString && schema.embeddedResource) errors.push(`${path}.x-kubernetes-embedded-resource: Invalid value: true: must be false if x-kubernetes-int-or-string is true`);
