@@ -5,7 +5,7 @@
  * the expander, and each resource is reviewed with its Namespace attached when one was supplied.
  * One row per resource × constraint.
  */
-import { describeError } from '../../util/errors.ts';
+import { describeError, UnsupportedError } from '../../util/errors.ts';
 import type { EvalRow, LoadedObject } from '../../util/eval-row.ts';
 import { ConstraintClient, type Violation } from './client.ts';
 import { CONSTRAINTS_GROUP, requireConstraintGroup } from './constraint.ts';
@@ -17,6 +17,8 @@ import { CEL_ENGINE, codeFor, loadTemplate, REGO_ENGINE, TEMPLATES_GROUP, type C
 import { toJsonValue, type JsonObject } from './values.ts';
 import { newDrivers } from './verify.ts';
 
+const MUTATIONS_GROUP = 'mutations.gatekeeper.sh';
+const MUTATOR_KINDS = new Set(['Assign', 'AssignMetadata', 'ModifySet', 'AssignImage']);
 const CONTROL_LABEL = 'kube-policy-compiler/control';
 const PSS_CHECK_LABEL = 'kube-policy-compiler/pss-check';
 
@@ -75,6 +77,10 @@ export function gatekeeperEvalRows(policies: LoadedObject[], resources: LoadedOb
   // gator test adds every object as data, then builds the expander from all of them.
   const expansion = new ExpansionSystem();
   let expansionError: string | undefined;
+  // gator test also applies mutators (Assign, AssignMetadata, ModifySet, AssignImage) before and
+  // after expansion; they are not reproduced, so their presence makes every row an error.
+  const mutator = objects.find(({ value }) => value && groupVersionOf(value)[0] === MUTATIONS_GROUP && MUTATOR_KINDS.has(String(value['kind'])));
+  if (mutator) expansionError = new UnsupportedError(`Gatekeeper mutators (${String(mutator.value!['kind'])}) are not evaluated`, { file: mutator.item.file, line: mutator.item.line }).toString();
   const namespaces = new Map<string, JsonObject>();
   for (const { item, value } of objects) {
     if (!value) continue;
