@@ -76,11 +76,11 @@ export function gatekeeperEvalRows(policies: LoadedObject[], resources: LoadedOb
 
   // gator test adds every object as data, then builds the expander from all of them.
   const expansion = new ExpansionSystem();
-  let expansionError: string | undefined;
+  let setupError: string | undefined;
   // gator test also applies mutators (Assign, AssignMetadata, ModifySet, AssignImage) before and
   // after expansion; they are not reproduced, so their presence makes every row an error.
   const mutator = objects.find(({ value }) => value && groupVersionOf(value)[0] === MUTATIONS_GROUP && MUTATOR_KINDS.has(String(value['kind'])));
-  if (mutator) expansionError = new UnsupportedError(`Gatekeeper mutators (${String(mutator.value!['kind'])}) are not evaluated`, { file: mutator.item.file, line: mutator.item.line }).toString();
+  if (mutator) setupError = new UnsupportedError(`Gatekeeper mutators (${String(mutator.value!['kind'])}) are not evaluated`, { file: mutator.item.file, line: mutator.item.line }).toString();
   const namespaces = new Map<string, JsonObject>();
   for (const { item, value } of objects) {
     if (!value) continue;
@@ -94,7 +94,7 @@ export function gatekeeperEvalRows(policies: LoadedObject[], resources: LoadedOb
       try {
         expansion.upsert(decodeExpansionTemplate(value, { file: item.file, line: item.line }));
       } catch (error) {
-        expansionError = describeError(error);
+        setupError = describeError(error);
       }
     }
   }
@@ -105,7 +105,7 @@ export function gatekeeperEvalRows(policies: LoadedObject[], resources: LoadedOb
     const base = rowBase(resource, value, engineName);
     let violations: Violation[] = [];
     let matched = new Set<string>();
-    let reviewError: string | undefined = expansionError;
+    let reviewError: string | undefined = setupError;
     if (!value) reviewError = 'not a JSON object';
     else if (reviewError === undefined) {
       try {
