@@ -27,7 +27,7 @@
  *   members of objects are dropped.
  *   `prepareValue(js)` converts once, for an input or data document passed to many evaluations.
  * - Out (bindings, evaluate results): OPA's `ast.JSON` form by default — sets become arrays in Rego's
- *   sorted order, objects with non-string keys get their keys' JSON text, numbers become JS numbers
+ *   sorted order, objects with non-string keys get their keys' Rego text (as ast.JSON does), numbers become JS numbers
  *   (integers outside ±2^53 become `bigint`). With `{ exact: true }` sets stay `Set`s (members in sorted
  *   order) and objects with non-string keys become `Map`s.
  */

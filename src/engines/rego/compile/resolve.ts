@@ -120,7 +120,12 @@ export class Resolver {
         case 'some':
           break;
       }
-      for (const w of expr.with) visit(w.value);
+      for (const w of expr.with) {
+        // `with f as count`: a builtin's name is not a variable
+        const name = dottedName(w.value);
+        if (name && lookupBuiltin(name.join('.')) && scope.lookup(name[0]!) === undefined) continue;
+        visit(w.value);
+      }
     }
   }
 
@@ -214,16 +219,17 @@ export class Resolver {
 
   private with(target: Term, value: Term, loc: Location, scope: Scope): CWith {
     const t = this.withTarget(target, loc, scope);
-    const v = this.term(value, scope);
     let valueFn: FnTarget | undefined;
     if (t.kind === 'fn') {
       const name = dottedName(value);
-      if (name) {
+      // a local variable of that name is a value, not a function
+      if (name && !(scope.lookup(name[0]!) !== undefined && scope.isDeclared(name[0]!))) {
         const fn = this.resolveFunctionName(name, scope, loc, false);
         if (fn) valueFn = fn;
       }
     }
-    return { target: t, value: v, ...(valueFn ? { valueFn } : {}) };
+    if (valueFn) return { target: t, value: { k: 'const', v: null }, valueFn };
+    return { target: t, value: this.term(value, scope) };
   }
 
   private withTarget(target: Term, loc: Location, scope: Scope): WithTarget {

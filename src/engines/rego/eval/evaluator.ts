@@ -582,8 +582,30 @@ export class Evaluator {
     const ov = this.ctx.fnOverrides?.get(fnKey(fn));
     if (ov) {
       if (ov.value !== undefined) return k(ov.value);
-      if (ov.fn) fn = ov.fn;
+      if (ov.fn) {
+        // topdown's functionMocks.Push(): a replacement function runs with no mocks in effect (so
+        // it can call the original), and what follows runs in the caller's scope again.
+        const outer = this.ctx;
+        const inner: Ctx = { ...outer, fnOverrides: undefined, cache: new Map() };
+        this.ctx = inner;
+        try {
+          return this.callTarget(ov.fn, args, loc, (v) => {
+            this.ctx = outer;
+            try {
+              return k(v);
+            } finally {
+              this.ctx = inner;
+            }
+          });
+        } finally {
+          this.ctx = outer;
+        }
+      }
     }
+    return this.callTarget(fn, args, loc, k);
+  }
+
+  private callTarget(fn: FnTarget, args: readonly Value[], loc: Location, k: VK): boolean {
     if (fn.kind === 'builtin') {
       let r: Value | undefined;
       try {
