@@ -58,17 +58,36 @@
  * cached by text); `program.run(activation)` → `{ok: true, value, cost}` or `{ok: false, error,
  * cost, costExceeded}`, with values from `toCelValue` and results back through `fromCelValue`.
  *
- * ## Known divergences from cel-go (each reported, never silently passed)
+ * ## Fidelity
  *
- * - Unsupported (UnsupportedError at compile time): two-variable comprehensions (Kubernetes
- *   1.32+); `format()`'s `%e` clause and `%f` of NaN/±Inf.
- * - Parse errors where cel-go accepts: optional list/map literal entries `[?x]`, `{?k: v}`.
- * - `variables` is `dyn`: a misuse of a variable's type is a runtime error, not a compile error;
- *   result types are checked statically only when cel-js infers them (`dyn` is checked at run time).
- * - Runtime cost follows cel-go's cost model per node and per library call; totals are close to,
- *   not identical with, the apiserver's.
- * - `request`, `namespaceObject` are `dyn` (the apiserver declares object types, whose unknown
- *   fields are compile errors).
+ * The environment is the apiserver's base environment as of Kubernetes 1.33 (environment/base.go):
+ * strings ext v2, lists, regex (RE2 via re2js, cached; lookaround and bad literals rejected when
+ * compiling), urls, quantity, ip, cidr, semver v1, format, sets, authz, optional types, cross-type
+ * numeric comparison, homogeneous aggregate literals (format() arguments exempt), duration /
+ * timestamp / regex literal validation. Where cel-js differs from cel-go it is corrected: has() on
+ * any operand, ASCII-only case mapping, rune-based string indices, Go whitespace, Go float, duration
+ * and timestamp parsing and printing, int(double) range errors, orValue on non-optionals.
+ * Verified: every Gatekeeper / Kyverno corpus expression compiles; the suites' CEL verdicts match
+ * (test/engines/cel/verdicts.test.ts); library runtime costs equal the apiserver's cost_test figures.
+ *
+ * ## Known divergences (each reported, never silently passed)
+ *
+ * - UnsupportedError (compile time): two-variable comprehensions (Kubernetes 1.32+). Run time
+ *   errors starting `unsupported:`: format() `%e` and `%f` of NaN/±Inf, quantity `div`/`divInt`,
+ *   evaluations that copy more than 10,000,000 list elements (cel-js copies concatenated lists).
+ * - Parse errors where cel-go accepts: optional entries in literals, `[?x]` and `{?k: v}`.
+ * - Not provided (a compile error if used): the Kubernetes 1.33 `image()` library, authz field and
+ *   label selectors, `cel.bind` unless the environment enables it (Kyverno's does; the apiserver's
+ *   does not).
+ * - `variables`, `request`, `namespaceObject`, `authorizer` are `dyn`: misusing a field is a runtime
+ *   error rather than a compile error; result types are checked statically when cel-js knows them
+ *   and again at run time.
+ * - Timestamps have millisecond precision (JS Date); string `<`/`>` compare UTF-16 code units
+ *   (differs from Go only between astral and U+E000–U+FFFF characters); error texts are cel-js's,
+ *   close to but not always worded as cel-go's; compile positions point at the start of the
+ *   offending sub-expression (cel-go at its operator).
+ * - Cost totals follow cel-go's model per node, per operator and per library call; comprehension
+ *   bookkeeping differs slightly, so totals are close to, not identical with, the apiserver's.
  */
 export {
   ADMISSION_VARIABLES,

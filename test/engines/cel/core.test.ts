@@ -100,6 +100,21 @@ test('string conversions follow Go formatting', () => {
   assert.is(value('string(timestamp("2024-01-01T00:00:00.500Z"))'), '2024-01-01T00:00:00.5Z');
 });
 
+test('durations and timestamps parse as Go does (time.ParseDuration, RFC 3339)', () => {
+  isTrue('duration("1.5h") == duration("90m")');
+  isTrue('duration("2h45m") == duration("165m")');
+  isTrue('duration("-1.5h") == duration("0") - duration("90m")');
+  isTrue('duration("1h15m30.918273645s") == duration("4530918273645ns")');
+  isTrue('duration("0") == duration("0s")'); // Go's special case for a bare 0
+  assert.match(evalError('duration(object.d)', { object: { d: '.s' } }), 'time: invalid duration ".s"');
+  assert.match(evalError('duration(object.d)', { object: { d: '1d' } }), 'time: unknown unit "d" in duration "1d"');
+  assert.match(evalError('duration(object.d)', { object: { d: '3000000h' } }), 'time: invalid duration'); // beyond int64 nanoseconds
+  isTrue('timestamp("2023-02-03T23:31:20+01:00") == timestamp("2023-02-03T22:31:20Z")');
+  isTrue('timestamp("2024-01-01T00:00:00Z") - timestamp("2023-12-31T00:00:00Z") == duration("24h")');
+  assert.match(evalError('timestamp(object.t)', { object: { t: '2024-01-01 00:00:00Z' } }), 'not a valid RFC 3339 timestamp');
+  assert.match(evalError('timestamp(object.t)', { object: { t: '2023-02-29T00:00:00Z' } }), 'not a valid RFC 3339 timestamp');
+});
+
 test('literal arguments are validated when compiling (regex, duration, timestamp)', () => {
   assert.match(compileError('"a".matches("[")').message, 'missing closing ]');
   assert.match(compileError('duration("1x")').message, 'invalid duration argument');

@@ -1,6 +1,6 @@
 // Core-language corrections to cel-js where it differs from cel-go: has() on any select operand,
-// int(double) range errors, Go's double and duration string forms, optional.ofNonZeroValue and
-// optional equality.
+// int(double) range errors, Go's double, duration and timestamp string forms,
+// optional.ofNonZeroValue and optional equality.
 import { Optional, type ASTNode, type Environment } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import type { CelLibrary } from '../environment.ts';
@@ -60,7 +60,6 @@ function isZeroValue(value: unknown): boolean {
 }
 
 const INT64_LIMIT = 2 ** 63;
-
 export const coreLibrary: CelLibrary = {
   name: 'kube-policy-compiler core corrections',
   install(env: Environment) {

@@ -11,11 +11,13 @@ import { regexLibrary } from './regex.ts';
 import { semverLibrary } from './semver.ts';
 import { setsLibrary } from './sets.ts';
 import { stringsLibrary } from './strings.ts';
+import { timeLibrary } from './time.ts';
 import { urlLibrary } from './url.ts';
 
 export function kubernetesLibraries(): CelLibrary[] {
   return [
     coreLibrary,
+    timeLibrary,
     stringsLibrary,
     listsLibrary,
     regexLibrary,
