@@ -419,8 +419,9 @@ function termVarsOfExprInto(e: CExpr, out: Slots): void {
  * OPA's RewriteDynamicTerms (after the safety check): refs and comprehensions used as call
  * arguments, and dynamic ref path elements, are bound to generated vars by expressions placed before
  * their expression. It changes meaning only under `not`: `not f(x.y)` fails when x.y is undefined,
- * and `not f(x[_])` holds when f fails for some element. Positive expressions evaluate the same
- * either way, so only negated ones are rewritten here.
+ * and `not f(x[_])` holds when f fails for some element. `==` was rewritten to `=` before (RewriteEquals),
+ * so `not x.y == 1` keeps its refs inside the negation. Positive expressions evaluate the same either
+ * way, so only negated ones are rewritten here.
  */
 function rewriteDynamics(body: readonly CExpr[], scope: Scope): CExpr[] {
   const out: CExpr[] = [];
@@ -460,7 +461,10 @@ function rewriteDynamics(body: readonly CExpr[], scope: Scope): CExpr[] {
     };
     const k = e.e;
     let e2: CExpr['e'] = k;
-    if (k.k === 'term' && k.t.k === 'call') e2 = { k: 'term', t: { ...k.t, args: k.t.args.map(one) } };
+    // RewriteEquals runs first: `a == b` becomes `a = b`, whose ref operands stay inside the negation.
+    if (k.k === 'term' && k.t.k === 'call' && k.t.fn.kind === 'builtin' && k.t.fn.def.name === 'equal' && k.t.args.length === 2) {
+      e2 = { k: 'term', t: { ...k.t, args: k.t.args.map(inTerm) } };
+    } else if (k.k === 'term' && k.t.k === 'call') e2 = { k: 'term', t: { ...k.t, args: k.t.args.map(one) } };
     else if (k.k === 'term') e2 = { k: 'term', t: inTerm(k.t) };
     else if (k.k === 'unify') e2 = { k: 'unify', a: inTerm(k.a), b: inTerm(k.b) };
     out.push(...pre, pre.length ? { ...e, e: e2 } : e);

@@ -134,7 +134,10 @@ class Parser {
       if (path[1] !== 'keywords' || path.length > 3) this.fail('invalid import, must be `future.keywords` or `future.keywords.<keyword>`', start);
       const kw = path[2];
       if (kw === undefined) for (const k of FUTURE_KEYWORDS) this.keywords.add(k);
-      else if ((FUTURE_KEYWORDS as readonly string[]).includes(kw)) this.keywords.add(kw);
+      else if ((FUTURE_KEYWORDS as readonly string[]).includes(kw)) {
+        this.keywords.add(kw);
+        if (kw === 'every') this.keywords.add('in'); // `every x in xs` needs `in` (OPA imports both)
+      }
       else this.fail(`unexpected keyword, must be one of [contains every if in]`, start);
     } else if (root === 'rego') {
       if (path.length !== 2 || path[1] !== 'v1') this.fail('invalid import `' + path.join('.') + '`, must be `rego.v1`', start);
