@@ -67,7 +67,7 @@ function ipv4String(bits: bigint): string {
   return [24n, 16n, 8n, 0n].map((shift) => String((bits >> shift) & 0xffn)).join('.');
 }
 
-function parseIPv4(s: string, whole: string): bigint {
+function parseIPv4(s: string): bigint {
   let value = 0n;
   let fields = 0;
   let field = -1;
@@ -91,7 +91,6 @@ function parseIPv4(s: string, whole: string): bigint {
     }
   }
   if (fields < 4) throw new AddrError('IPv4 address too short');
-  void whole;
   return value;
 }
 
@@ -121,7 +120,7 @@ function parseIPv6(input: string): IPAddr {
       if (groups.length + 2 > 8) throw new AddrError(`too many hex fields to fit an embedded IPv4 at the end of the address (at ${JSON.stringify(s)})`);
       let v4: bigint;
       try {
-        v4 = parseIPv4(s, s);
+        v4 = parseIPv4(s);
       } catch (error) {
         throw new AddrError(`${(error as Error).message} (at ${JSON.stringify(s)})`);
       }
@@ -159,7 +158,7 @@ function parseIPv6(input: string): IPAddr {
 export function parseAddr(s: string): IPAddr {
   try {
     for (const c of s) {
-      if (c === '.') return new IPAddr(parseIPv4(s, s), 4, '');
+      if (c === '.') return new IPAddr(parseIPv4(s), 4, '');
       if (c === ':') return parseIPv6(s);
       if (c === '%') throw new AddrError('missing IPv6 address');
     }
