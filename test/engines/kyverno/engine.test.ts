@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { evaluate, loadPolicy, type EvaluationInput, type RuleResult } from '../../../src/engines/kyverno/index.ts';
 
-function run(policy: Record<string, unknown>, input: EvaluationInput): RuleResult[] {
+function run(policy: Record<string, unknown>, input: EvaluationInput): readonly RuleResult[] {
   return evaluate(loadPolicy({ file: 'policy.yaml', line: 1, value: policy }), input).rules;
 }
 
