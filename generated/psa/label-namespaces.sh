@@ -29,6 +29,19 @@ kubectl label namespace storefront --overwrite hardening.kube-policy-compiler/pi
   pod-security.kubernetes.io/warn=restricted \
   pod-security.kubernetes.io/warn-version=v1.37
 
+# analytics: enforce privileged:v1.37, warn restricted:v1.37, audit restricted:v1.37
+kubectl label namespace analytics --overwrite hardening.kube-policy-compiler/pinnedImages=true \
+  hardening.kube-policy-compiler/readOnlyRootFilesystem=true \
+  hardening.kube-policy-compiler/resourceLimits=true \
+  hardening.kube-policy-compiler/runAsUserRange=true \
+  kube-policy-compiler/level=restricted \
+  pod-security.kubernetes.io/audit=restricted \
+  pod-security.kubernetes.io/audit-version=v1.37 \
+  pod-security.kubernetes.io/enforce=privileged \
+  pod-security.kubernetes.io/enforce-version=v1.37 \
+  pod-security.kubernetes.io/warn=restricted \
+  pod-security.kubernetes.io/warn-version=v1.37
+
 # legacy-batch: enforce baseline:v1.37, warn restricted:v1.37, audit restricted:v1.37
 kubectl label namespace legacy-batch --overwrite kube-policy-compiler/level=baseline \
   pod-security.kubernetes.io/audit=restricted \

@@ -6,6 +6,10 @@ import { resolveParam, type ParamSpec } from '../controls/params.ts';
 import { isPssCheckId, pssMinor, versionOfMinor, type PssCheckId, type PssLevel } from '../controls/pss.ts';
 import { refFor } from '../controls/refs.ts';
 import { ir } from '../ir/build.ts';
+import { exemptContainerImages } from '../ir/transform.ts';
+import { exemptImagesFor, resolveExemptions } from './exemptions.ts';
+import { controlRollout, namespaceMode, resolveRollout, type ResolvedRollout } from './rollout.ts';
+import { lossyNotes } from './lossy.ts';
 import { OBJECT, type Pred, type Scalar } from '../ir/nodes.ts';
 import { KpcError } from '../util/errors.ts';
 import { displayPath } from '../util/files.ts';
@@ -49,12 +53,21 @@ export function resolveModel(loaded: LoadedPolicies, options: ResolveOptions): B
   validateDefinitions(loaded);
   const specs = loaded.controls.map((c) => c.definition.spec as ControlSpec);
   const overridden = overriddenAt(specs, minor);
+  const allIds = specs.map((s) => s.id);
+  const exemptions = resolveExemptions(config.exemptions, allIds, { file: configFile, line: (needle) => lineOf(loaded.configFile, needle) });
+  const namespaceNames = Array.isArray(config.namespaces) ? config.namespaces.map((ns) => ns.name) : [];
+  const rollout = resolveRollout(config.rollout, allIds, namespaceNames, configFile);
 
   const controls: ResolvedControl[] = [];
   for (const { file, definition } of loaded.controls) {
     const spec = definition.spec as ControlSpec;
     const where = { file: displayPath(file), line: lineOf(file, spec.id) };
     const params = resolveParams(spec, config.controls?.[spec.id]?.parameters, where, configFile);
+    const exemptImages = exemptImagesFor(spec.id, exemptions);
+    if (exemptImages.length > 0) {
+      if (params.some((p) => p.name === EXEMPT_IMAGES)) throw new KpcError(`parameter name "${EXEMPT_IMAGES}" is reserved for image exemptions`, { ...where, field: `parameters.${EXEMPT_IMAGES}` });
+      params.push({ name: EXEMPT_IMAGES, description: 'Containers whose image equals an entry, or starts with an entry\'s text before its trailing *, are exempt.', schema: { type: 'array', items: { type: 'string' } }, value: exemptImages });
+    }
     const paramValues = Object.fromEntries(params.map((p) => [p.name, resolveParam(p.name, p.value)]));
     const pod = refFor(ir.path(OBJECT, []));
 
@@ -74,7 +87,11 @@ export function resolveModel(loaded: LoadedPolicies, options: ResolveOptions): B
       rulesBuilder = spec.rules;
       scope = { key: `${HARDENING_LABEL_PREFIX}${spec.id}`, operator: 'In', values: ['true'] };
     }
-    const rules = validateRules(rulesBuilder(pod as never, paramValues as never), where);
+    let rules = validateRules(rulesBuilder(pod as never, paramValues as never), where);
+    if (exemptImages.length > 0) {
+      const patterns = ir.param(EXEMPT_IMAGES, exemptImages);
+      rules = rules.map((rule) => ({ ...rule, check: exemptContainerImages(rule.check, patterns) }));
+    }
     controls.push({
       id: spec.id,
       title: spec.title,
@@ -90,6 +107,8 @@ export function resolveModel(loaded: LoadedPolicies, options: ResolveOptions): B
       params,
       activeLevels,
       scope,
+      exemptions: exemptions.filter((e) => e.target.kind !== 'images' && e.controls.includes(spec.id)),
+      rollout: controlRollout(rollout, spec.id, namespacesWhereApplies(config, spec.id, activeLevels, isPssControl(spec))),
     });
   }
   controls.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -99,8 +118,17 @@ export function resolveModel(loaded: LoadedPolicies, options: ResolveOptions): B
   for (const id of Object.keys(config.controls ?? {})) {
     if (!knownIds.has(id)) throw new KpcError(`unknown control "${id}"`, { file: configFile, field: `controls.${id}`, line: lineOf(loaded.configFile, id) });
   }
-  const namespaces = resolveNamespaces(config, version, hardeningIds, loaded.configFile);
-  return { pssVersionPin: String(pin), pssVersion: version, controls, namespaces };
+  const namespaces = resolveNamespaces(config, version, hardeningIds, loaded.configFile, rollout);
+  const partial = { pssVersionPin: String(pin), pssVersion: version, controls, namespaces, exemptions };
+  return { ...partial, lossy: lossyNotes(partial, rollout) };
+}
+
+/** Managed namespaces a control applies in: by level for PSS controls, by opt-in for hardening ones. */
+function namespacesWhereApplies(config: ProjectConfigSpec, id: string, activeLevels: readonly PssLevel[], pss: boolean): string[] {
+  const namespaces = Array.isArray(config.namespaces) ? config.namespaces : [];
+  return namespaces
+    .filter((ns) => (pss ? activeLevels.includes(ns.level as PssLevel) : ns.hardening === true || (Array.isArray(ns.hardening) && ns.hardening.includes(id))))
+    .map((ns) => ns.name);
 }
 
 /** PSS checks replaced at restricted by a restricted check active at this minor version. */
@@ -216,7 +244,7 @@ function resolveParams(
     });
 }
 
-function resolveNamespaces(config: ProjectConfigSpec, version: string, hardeningIds: readonly string[], configPath: string): ResolvedNamespace[] {
+function resolveNamespaces(config: ProjectConfigSpec, version: string, hardeningIds: readonly string[], configPath: string, rollout: ResolvedRollout): ResolvedNamespace[] {
   const file = displayPath(configPath);
   if (!Array.isArray(config.namespaces)) throw new KpcError('must be a list', { file, field: 'namespaces' });
   const seen = new Set<string>();
@@ -248,9 +276,13 @@ function resolveNamespaces(config: ProjectConfigSpec, version: string, hardening
     }
     const isolation = ns.networkIsolation;
     const networkIsolation = isolation === true ? { allowDns: false } : isolation ? { allowDns: isolation.allowDns === true } : null;
-    const enforce = { level, version };
-    const warn = mode(ns.warn, 'warn');
-    const audit = mode(ns.audit, 'audit');
+    // Staged rollout of the namespace: below enforce, PSA enforces nothing and warns or audits the level.
+    const nsMode = namespaceMode(rollout, ns.name);
+    const enforce = nsMode === 'enforce' ? { level, version } : { level: 'privileged' as const, version };
+    let warn = mode(ns.warn, 'warn');
+    if (nsMode === 'warn' && stricter(level, warn.level)) warn = { level, version: warn.version };
+    let audit = mode(ns.audit, 'audit');
+    if (nsMode !== 'enforce' && stricter(level, audit.level)) audit = { level, version: audit.version };
     const labels: Record<string, string> = { ...(ns.labels ?? {}) };
     for (const [name, pin] of [['enforce', enforce], ['warn', warn], ['audit', audit]] as const) {
       labels[`pod-security.kubernetes.io/${name}`] = pin.level;
@@ -259,8 +291,15 @@ function resolveNamespaces(config: ProjectConfigSpec, version: string, hardening
     labels[LEVEL_LABEL] = level;
     for (const id of hardening) labels[`${HARDENING_LABEL_PREFIX}${id}`] = 'true';
     const sortedLabels = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return { name: ns.name, level, enforce, warn, audit, hardening, networkIsolation, labels: sortedLabels };
+    return { name: ns.name, level, enforce, warn, audit, hardening, mode: nsMode, networkIsolation, labels: sortedLabels };
   });
+}
+
+/** Name of the parameter that carries image exemptions (Gatekeeper's convention). */
+export const EXEMPT_IMAGES = 'exemptImages';
+
+function stricter(a: NamespaceLevel, b: NamespaceLevel): boolean {
+  return LEVELS.indexOf(a) > LEVELS.indexOf(b);
 }
 
 function checkLevel(level: unknown, where: { file: string; line: number | undefined; field: string }): NamespaceLevel {

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
-import { kyvernoPolicy } from '../backends/kyverno/policy.ts';
-import { constraint, constraintTemplate } from '../backends/gatekeeper/template.ts';
+import { kyvernoException, kyvernoPolicy } from '../backends/kyverno/policy.ts';
+import { constraints, constraintTemplate } from '../backends/gatekeeper/template.ts';
 import { labelArguments, namespaceManifest } from '../backends/psa/namespaces.ts';
 import { allowDnsPolicy, defaultDenyPolicy } from '../backends/network/policies.ts';
 import { fileStem } from '../backends/common.ts';
@@ -24,14 +24,22 @@ export function emit(model: BuildModel): OutputFiles {
   for (const control of model.controls) {
     const stem = fileStem(control);
     const header = (subject: string) => renderTemplate('header.hbs', { control, pssVersion: model.pssVersion, subject });
-    const emitted = {
-      kyverno: [`kyverno/${stem}.yaml`],
-      gatekeeper: [`gatekeeper/templates/${stem}.yaml`, `gatekeeper/constraints/${stem}.yaml`],
-    };
+    const emitted = { kyverno: [`kyverno/${stem}.yaml`], gatekeeper: [`gatekeeper/templates/${stem}.yaml`] };
     files.set(emitted.kyverno[0]!, header('Kyverno ClusterPolicy') + stringify(kyvernoPolicy(control), YAML_OPTIONS));
     files.set(emitted.gatekeeper[0]!, header('Gatekeeper ConstraintTemplate (Rego and CEL engines)') + stringify(constraintTemplate(control), YAML_OPTIONS));
-    files.set(emitted.gatekeeper[1]!, header('Gatekeeper Constraint') + stringify(constraint(control), YAML_OPTIONS));
+    for (const { suffix, object } of constraints(control)) {
+      const file = `gatekeeper/constraints/${stem}${suffix}.yaml`;
+      emitted.gatekeeper.push(file);
+      files.set(file, header(suffix ? `Gatekeeper Constraint (staged rollout: ${String((object['spec'] as { enforcementAction: string }).enforcementAction)})` : 'Gatekeeper Constraint') + stringify(object, YAML_OPTIONS));
+    }
     index.push(indexEntry(control, model, emitted));
+  }
+
+  for (const exemption of model.exemptions) {
+    if (exemption.target.kind !== 'workload-name' && exemption.target.kind !== 'workload-selector') continue;
+    const file = `kyverno/exceptions/${exemption.name}.yaml`;
+    const header = renderTemplate('header.hbs', { control: null, subject: `Kyverno PolicyException for exemptions[${exemption.index}]: ${exemption.reason}${exemption.expires ? ` (expires ${exemption.expires})` : ''}` });
+    files.set(file, header + stringify(kyvernoException(exemption, model.controls), YAML_OPTIONS));
   }
 
   const namespaceFiles: string[] = [];
@@ -52,6 +60,10 @@ export function emit(model: BuildModel): OutputFiles {
       }
     }
   }
+  const admission = psaAdmissionConfiguration(model);
+  if (admission) {
+    files.set('psa/admission-configuration.yaml', renderTemplate('header.hbs', { control: null, subject: 'PodSecurity admission configuration with the namespace exemptions (an apiserver file for --admission-control-config-file, not an object to apply)' }) + stringify(admission, YAML_OPTIONS));
+  }
   files.set(
     'psa/label-namespaces.sh',
     renderTemplate('label-namespaces.sh.hbs', {
@@ -66,9 +78,20 @@ export function emit(model: BuildModel): OutputFiles {
     }),
   );
 
-  const inFolder = (folder: string) => [...files.keys()].filter((f) => f.startsWith(`${folder}/`) && f.endsWith('.yaml')).map((f) => f.slice(folder.length + 1)).sort(compareBytes);
   const kustomization = (folder: string, resources: string[], notes: string[] = []) =>
     files.set(folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml', renderTemplate('kustomization.yaml.hbs', { resources, notes }));
+  // A folder's resources: its own YAML files, then its subfolders (each has its own kustomization).
+  const inFolder = (folder: string) => {
+    const entries = new Set<string>();
+    for (const f of files.keys()) {
+      if (!f.startsWith(`${folder}/`)) continue;
+      const rest = f.slice(folder.length + 1);
+      if (rest.includes('/')) entries.add(rest.slice(0, rest.indexOf('/')));
+      else if (rest.endsWith('.yaml') && rest !== 'kustomization.yaml') entries.add(rest);
+    }
+    return [...entries].sort((a, b) => Number(!a.endsWith('.yaml')) - Number(!b.endsWith('.yaml')) || compareBytes(a, b));
+  };
+  if ([...files.keys()].some((f) => f.startsWith('kyverno/exceptions/'))) kustomization('kyverno/exceptions', inFolder('kyverno/exceptions'), ['PolicyExceptions (kyverno.io/v2): Kyverno must run with exceptions enabled (the default since 1.11).']);
 
   kustomization('kyverno', inFolder('kyverno'));
   kustomization('gatekeeper/templates', inFolder('gatekeeper/templates'));
@@ -92,9 +115,12 @@ export function emit(model: BuildModel): OutputFiles {
         pssVersionPin: model.pssVersionPin,
         psaSnapshot: PSA_SNAPSHOT,
         controls: index,
+        exemptions: model.exemptions.map((e) => ({ name: e.name, index: e.index, reason: e.reason, expires: e.expires, controls: e.controls, target: e.target })),
+        lossy: model.lossy,
         namespaces: model.namespaces.map((ns) => ({
           name: ns.name,
           level: ns.level,
+          mode: ns.mode,
           enforce: ns.enforce,
           warn: ns.warn,
           audit: ns.audit,
@@ -124,6 +150,35 @@ function indexEntry(control: ResolvedControl, model: BuildModel, files: { kyvern
     scope: control.scope,
     rules: control.rules.map((r) => r.name),
     parameters: Object.fromEntries(control.params.map((p) => [p.name, p.value])),
+    rollout: control.rollout,
     files,
+  };
+}
+
+/**
+ * PSA exempts namespaces only through its admission configuration (exemptions.namespaces, an
+ * apiserver file): namespaces exempted from every PSS control go there.
+ */
+function psaAdmissionConfiguration(model: BuildModel): Record<string, unknown> | null {
+  const pss = model.controls.filter((c) => c.pssCheck).map((c) => c.id);
+  const namespaces = new Set<string>();
+  for (const e of model.exemptions) {
+    if (e.target.kind === 'namespaces' && pss.every((id) => e.controls.includes(id))) for (const ns of e.target.namespaces) namespaces.add(ns);
+  }
+  if (namespaces.size === 0) return null;
+  return {
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'AdmissionConfiguration',
+    plugins: [
+      {
+        name: 'PodSecurity',
+        configuration: {
+          apiVersion: 'pod-security.admission.config.k8s.io/v1',
+          kind: 'PodSecurityConfiguration',
+          defaults: { enforce: 'privileged', 'enforce-version': 'latest', audit: 'privileged', 'audit-version': 'latest', warn: 'privileged', 'warn-version': 'latest' },
+          exemptions: { usernames: [], runtimeClasses: [], namespaces: [...namespaces].sort(compareBytes) },
+        },
+      },
+    ],
   };
 }

@@ -2,6 +2,9 @@ import type { NamespaceLevel } from '../controls/config.ts';
 import type { Severity } from '../controls/define.ts';
 import type { PssCheckId, PssLevel, PssVersion } from '../controls/pss.ts';
 import type { Pred, Scalar } from '../ir/nodes.ts';
+import type { ResolvedExemption } from './exemptions.ts';
+import type { ControlRollout } from './rollout.ts';
+import type { RolloutMode } from '../controls/config.ts';
 
 /** What the backends compile: controls resolved at the pinned version, and the managed namespaces. */
 
@@ -54,6 +57,9 @@ export interface ResolvedControl {
   readonly activeLevels: readonly PssLevel[];
   /** Namespaces it applies to: those whose labels satisfy this requirement. */
   readonly scope: ScopeRequirement;
+  /** Namespace and workload exemptions covering it (image exemptions are compiled into its rules). */
+  readonly exemptions: readonly ResolvedExemption[];
+  readonly rollout: ControlRollout;
 }
 
 export interface PsaModePin {
@@ -68,6 +74,8 @@ export interface ResolvedNamespace {
   readonly warn: PsaModePin;
   readonly audit: PsaModePin;
   readonly hardening: readonly string[];
+  /** Staged-rollout mode of the namespace (its PSA enforce label follows it). */
+  readonly mode: RolloutMode;
   readonly networkIsolation: { readonly allowDns: boolean } | null;
   /** Every label of the Namespace manifest (PSA, kpc scope labels, extra labels), sorted by key. */
   readonly labels: Readonly<Record<string, string>>;
@@ -79,4 +87,14 @@ export interface BuildModel {
   readonly pssVersion: PssVersion;
   readonly controls: readonly ResolvedControl[];
   readonly namespaces: readonly ResolvedNamespace[];
+  readonly exemptions: readonly ResolvedExemption[];
+  /** What a target cannot express, and what it does instead (printed by kpc build, in index.json). */
+  readonly lossy: readonly LossyNote[];
+}
+
+export interface LossyNote {
+  readonly target: 'kyverno' | 'gatekeeper' | 'psa' | 'vap' | 'kyverno-vpol';
+  /** The exemption or rollout setting concerned, e.g. `exemptions[2]` or `rollout.controls.runAsNonRoot`. */
+  readonly subject: string;
+  readonly message: string;
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { build, checkOutput, writeOutput } from '../build/index.ts';
 import { parseCommandArgs } from './args.ts';
+import { renderPlan } from '../build/plan.ts';
 
 export const help = `Usage: kpc build [--check] [--out DIR] [--pss-version VERSION] [--root DIR]
 
@@ -16,6 +17,11 @@ Options:
   --pss-version VER     PSS version to compile to: latest (v1.37) or v1.0 … v1.37; overrides
                         pssVersion in policies/config.ts
   --root DIR            project root holding policies/ (default: the current directory)
+  -q, --quiet           do not print the rollout plan
+
+After writing, the build prints the rollout plan (per namespace: level, PSA labels, and which
+controls are enforced, warned or audited; the exemptions) and a warning for each exemption or
+rollout setting a target cannot express.
 
 Exit codes: 0 built (or up to date), 1 bad input, type errors or stale output, 2 usage error.
 `;
@@ -26,6 +32,7 @@ export async function run(args: string[]): Promise<number> {
     out: { type: 'string' },
     'pss-version': { type: 'string' },
     root: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length > 0) throw new (await import('./main.ts')).UsageError(`unexpected argument "${positionals[0]}"`);
   const root = resolve(values.root ?? '.');
@@ -43,6 +50,8 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   writeOutput(outDir, files);
+  if (!values.quiet) process.stdout.write(renderPlan(model));
+  for (const note of model.lossy) process.stderr.write(`warning: ${note.target} cannot express ${note.subject}: ${note.message}\n`);
   process.stdout.write(`wrote ${files.size} files to ${outDir}: ${model.controls.length} controls at PSS ${model.pssVersion}, ${model.namespaces.length} namespaces\n`);
   return 0;
 }

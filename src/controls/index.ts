@@ -12,7 +12,7 @@
  *   });
  */
 export { defineControl, type ControlDefinition, type RuleSpec, type Severity } from './define.ts';
-export { defineConfig, type NamespaceConfig, type ProjectConfig } from './config.ts';
+export { defineConfig, type Exemption, type NamespaceConfig, type ProjectConfig, type RolloutConfig, type RolloutMode } from './config.ts';
 export { param, enabled, type Param } from './params.ts';
 export { allContainers, resourceContainers, probesOf, lifecycleHandlersOf, isWindows, usesUserNamespace, type PodRef } from './pod.ts';
 export {

@@ -28,6 +28,7 @@ export const ir = {
   compare: (expr: ValueExpr, op: CompareOp, value: LiteralExpr | ParamExpr): Pred => freeze({ kind: 'compare', expr, op, value }),
   startsWith: (expr: ValueExpr, prefix: string): Pred => freeze({ kind: 'startsWith', expr, prefix }),
   matches: (expr: ValueExpr, pattern: string): Pred => freeze({ kind: 'matches', expr, pattern }),
+  imagePatterns: (expr: ValueExpr, patterns: LiteralExpr | ParamExpr): Pred => freeze({ kind: 'imagePatterns', expr, patterns }),
   and: (...items: Pred[]): Pred => (items.length === 1 ? items[0]! : freeze({ kind: 'and', items: Object.freeze(items) })),
   or: (...items: Pred[]): Pred => (items.length === 1 ? items[0]! : freeze({ kind: 'or', items: Object.freeze(items) })),
   not: (item: Pred): Pred => freeze({ kind: 'not', item }),

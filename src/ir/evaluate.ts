@@ -53,6 +53,11 @@ function holds(pred: Pred, env: Bindings): boolean {
       const v = value(pred.expr, env);
       return typeof v === 'string' && compiledRegex(pred.pattern).matcher(v).find();
     }
+    case 'imagePatterns': {
+      const v = value(pred.expr, env);
+      const patterns = value(pred.patterns, env) as readonly string[];
+      return typeof v === 'string' && patterns.some((p) => (p.endsWith('*') ? v.startsWith(p.slice(0, -1)) : v === p));
+    }
     case 'and':
       return pred.items.every((item) => holds(item, env));
     case 'or':

@@ -117,6 +117,16 @@ export interface MatchesPred {
   readonly pattern: string;
 }
 
+/**
+ * A set string equals one of the patterns, or starts with a pattern's text before its trailing
+ * `*` — Gatekeeper's `exemptImages` convention (gatekeeper-library lib/exempt_container).
+ */
+export interface ImagePatternsPred {
+  readonly kind: 'imagePatterns';
+  readonly expr: ValueExpr;
+  readonly patterns: LiteralExpr | ParamExpr;
+}
+
 export interface AndPred {
   readonly kind: 'and';
   readonly items: readonly Pred[];
@@ -152,6 +162,7 @@ export type Pred =
   | ComparePred
   | StartsWithPred
   | MatchesPred
+  | ImagePatternsPred
   | AndPred
   | OrPred
   | NotPred

