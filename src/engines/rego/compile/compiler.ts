@@ -7,7 +7,7 @@ import { CompileProblem, RegoCompileError, type Location, type RegoErrorDetail }
 import { DataNode, type CExpr, type CQuery, type CRule, type CTerm, type RuleSet } from '../ir.ts';
 import type { Body, Module, Rule } from '../syntax/ast.ts';
 import { parseModule, type RegoVersion } from '../syntax/parser.ts';
-import { Resolver, type Global } from './resolve.ts';
+import { Resolver, generatedVar, type Global } from './resolve.ts';
 import { reorderBody, reorderTermClosures, termVars } from './safety.ts';
 import { Scope, SlotAllocator } from './scope.ts';
 
@@ -159,8 +159,16 @@ function compileRule(
   resolver.collectPlain(rule.body, scope);
   const body = resolver.body(rule.body, scope);
   const args = head.args?.map((a) => resolver.term(a, scope));
-  const key = head.key ? resolver.term(head.key, scope) : undefined;
-  const value = head.value ? resolver.term(head.value, scope) : undefined;
+  // RewriteRefsInHead / rewriteExprTermsInHead: a head key or value that needs evaluation (refs,
+  // calls, comprehensions) becomes `__localN__ = <term>` at the end of the body.
+  const moveToBody = (t: CTerm | undefined): CTerm | undefined => {
+    if (!t || !requiresEval(t)) return t;
+    const v = generatedVar(scope);
+    body.push({ e: { k: 'unify', a: v, b: t }, negated: false, with: [], loc: head.loc });
+    return v;
+  };
+  const key = moveToBody(head.key ? resolver.term(head.key, scope) : undefined);
+  const value = moveToBody(head.value ? resolver.term(head.value, scope) : undefined);
   const ctx = { alloc, problems, closureScopes: resolver.closureScopes };
   const argSlots = new Set<number>();
   for (const a of args ?? []) termVars(a, argSlots);
@@ -340,3 +348,19 @@ function addAllUnder(node: DataNode, out: Set<RuleSet>): void {
 }
 
 export type { Location };
+
+/** OPA's requiresEval: the term contains a ref, a call or a comprehension. */
+function requiresEval(t: CTerm): boolean {
+  switch (t.k) {
+    case 'const':
+    case 'var':
+      return false;
+    case 'array':
+    case 'set':
+      return t.items.some(requiresEval);
+    case 'object':
+      return t.keys.some(requiresEval) || t.values.some(requiresEval);
+    default:
+      return true;
+  }
+}

@@ -6,7 +6,8 @@
  *
  * Semantics kept from OPA: an expression fails when undefined or `false` (null, 0, "" succeed);
  * builtin errors make the call undefined unless strict; complete rules, functions and partial
- * objects that produce conflicting values raise eval_conflict_error; objects and sets iterate in
+ * objects that produce conflicting values raise eval_conflict_error (with OPA ≤ 1.17's wording, the
+ * version Gatekeeper pins; newer OPA says "rule … produced conflicting values"); objects and sets iterate in
  * sorted order; `with` evaluates its expression in a context with input/data/functions replaced and a
  * fresh rule cache.
  */
