@@ -10,12 +10,17 @@
  * version Gatekeeper pins; newer OPA says "rule … produced conflicting values"); objects and sets iterate in
  * sorted order; `with` evaluates its expression in a context with input/data/functions replaced and a
  * fresh rule cache.
+ *
+ * One class on purpose: the eval* methods are mutually recursive continuations over shared state
+ * (context, step and depth counters); documents.ts and with.ts hold what does not need that state.
  */
 import { BuiltinError, type BuiltinContext } from '../builtins/registry.ts';
 import { RegoEvalError, type Location } from '../errors.ts';
 import { DataNode, type CExpr, type CRule, type CTerm, type CWith, type FnTarget, type RuleSet } from '../ir.ts';
 import { RegoNumber } from '../values/number.ts';
 import { RegoObject, RegoSet, type Value, isArray, keyOf, valuesEqual } from '../values/value.ts';
+import { lookup } from './documents.ts';
+import { applyWith, type Ctx, type FnOverride } from './with.ts';
 
 export interface EvalLimits {
   /** Body expressions evaluated plus elements iterated plus builtin work units. */
@@ -32,20 +37,7 @@ type K = () => boolean;
 type VK = (v: Value) => boolean;
 type Frame = (Value | undefined)[];
 
-const UNDEF = Symbol('undefined');
-
-interface FnOverride {
-  readonly fn?: FnTarget;
-  readonly value?: Value;
-}
-
-interface Ctx {
-  readonly input: Value | undefined;
-  readonly data: Value;
-  readonly nodeOverrides: Map<DataNode, Value> | undefined;
-  readonly fnOverrides: Map<string, FnOverride> | undefined;
-  readonly cache: Map<RuleSet, Value | typeof UNDEF>;
-}
+import { fnKey, UNDEF } from './with.ts';
 
 const INDEX_CACHE: RegoNumber[] = [];
 function indexNumber(i: number): RegoNumber {
@@ -55,10 +47,6 @@ function indexNumber(i: number): RegoNumber {
     if (i < 4096) INDEX_CACHE[i] = n;
   }
   return n;
-}
-
-function fnKey(fn: FnTarget): string {
-  return fn.kind === 'builtin' ? 'b:' + fn.def.name : 'u:' + fn.path.join('.');
 }
 
 export interface EvaluatorOptions {
@@ -167,7 +155,7 @@ export class Evaluator {
   private evalWith(e: CExpr, f: Frame, k: K): boolean {
     return this.withValues(e.with, 0, [], f, (values) => {
       const outer = this.ctx;
-      const inner = this.applyWith(outer, e.with, values);
+      const inner = applyWith(this.root, outer, e.with, values, (rs) => this.evalRuleSet(rs));
       this.ctx = inner;
       try {
         return this.evalExprNoWith(e, f, () => {
@@ -195,45 +183,6 @@ export class Evaluator {
       acc[i] = v;
       return this.withValues(ws, i + 1, acc, f, k);
     });
-  }
-
-  private applyWith(outer: Ctx, ws: readonly CWith[], values: readonly (Value | FnTarget)[]): Ctx {
-    let input = outer.input;
-    let data = outer.data;
-    let nodeOverrides = outer.nodeOverrides;
-    let fnOverrides = outer.fnOverrides;
-    ws.forEach((w, i) => {
-      const v = values[i]!;
-      const t = w.target;
-      if (t.kind === 'input') {
-        input = setPath(input, t.path, v as Value);
-      } else if (t.kind === 'fn') {
-        fnOverrides = new Map(fnOverrides ?? []);
-        fnOverrides.set(fnKey(t.fn), w.valueFn ? { fn: v as FnTarget } : { value: v as Value });
-      } else {
-        // data: an override on the deepest rule/package node the path reaches, else a base patch
-        let node: DataNode | undefined = this.root;
-        let n = 0;
-        while (n < t.path.length && node && !node.ruleSet) {
-          const c: DataNode | undefined = node.children.get(t.path[n]!);
-          if (!c) break;
-          node = c;
-          n++;
-        }
-        if (node && n === t.path.length && (node.ruleSet || node.children.size > 0)) {
-          nodeOverrides = new Map(nodeOverrides ?? []);
-          nodeOverrides.set(node, v as Value);
-        } else if (node?.ruleSet) {
-          // a path below a rule: the rule's value with that path replaced
-          const current = this.evalRuleSet(node.ruleSet);
-          nodeOverrides = new Map(nodeOverrides ?? []);
-          nodeOverrides.set(node, setPath(current, t.path.slice(n), v as Value));
-        } else {
-          data = setPath(data, t.path, v as Value);
-        }
-      }
-    });
-    return { input, data, nodeOverrides, fnOverrides, cache: new Map() };
   }
 
   // ---- terms ----
@@ -712,30 +661,3 @@ export class Evaluator {
   }
 }
 
-/** `v[key]`: array by integer index, object by key, set membership (the element itself). */
-export function lookup(v: Value, key: Value): Value | undefined {
-  if (isArray(v)) {
-    if (!(key instanceof RegoNumber)) return undefined;
-    const i = key.small;
-    if (i === undefined) {
-      if (!key.isInteger()) return undefined;
-      const n = key.exact.n;
-      if (n < 0n || n >= BigInt(v.length)) return undefined;
-      return v[Number(n)];
-    }
-    return i >= 0 && i < v.length ? v[i] : undefined;
-  }
-  if (v instanceof RegoObject) return v.get(key);
-  if (v instanceof RegoSet) return v.has(key) ? key : undefined;
-  return undefined;
-}
-
-/** A copy of `doc` with `path` set to `value` (objects created along the way). */
-export function setPath(doc: Value | undefined, path: readonly string[], value: Value): Value {
-  if (path.length === 0) return value;
-  const [first, ...rest] = path as [string, ...string[]];
-  const base = doc instanceof RegoObject ? doc : undefined;
-  const map = new Map<string, readonly [Value, Value]>(base ? base.map : []);
-  map.set(keyOf(first), [first, setPath(base?.getString(first), rest, value)]);
-  return new RegoObject(map);
-}
