@@ -39,7 +39,7 @@ export function jsNumberText(n: number): string {
   return Object.is(n, -0) ? '0' : String(n);
 }
 
-const MAX_CONVERT_DEPTH = 10_000;
+const MAX_CONVERT_DEPTH = 1_000;
 
 export function fromJS(value: unknown, depth = 0): Value {
   if (depth > MAX_CONVERT_DEPTH) throw new ConversionError('value nested too deeply');
