@@ -7,10 +7,18 @@
 import type { AstNode } from './parser.ts';
 import { deepEqual, GoInt, isFalse, isObject, type Value } from './values.ts';
 
-/** The fork's NotFoundError: `Unknown key "x" in path`. */
+/**
+ * The fork's NotFoundError: `Unknown key "x" in path`. Thrown for every missing key a query meets
+ * (control flow, mostly swallowed), so it carries no stack trace.
+ */
 export class NotFoundError extends Error {
-  constructor(readonly key: string) {
+  readonly key: string;
+  constructor(key: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`Unknown key "${key}" in path`);
+    Error.stackTraceLimit = limit;
+    this.key = key;
     this.name = 'NotFoundError';
   }
 }

@@ -153,8 +153,34 @@ export interface SubstituteOptions {
 
 /** SubstituteAll: references, then variables; throws SubstitutionError (or a QueryError cause). */
 export function substituteAll(ctx: JsonContext, document: unknown): unknown {
+  if (!maySubstitute(document)) return document;
   const withRefs = substituteReferences(document);
   return substituteVars(ctx, withRefs);
+}
+
+/**
+ * Whether any key or string leaf holds `{{` or `$(` (or the document is deep enough for the walk
+ * to refuse it): without one, both passes return the document unchanged, so most patterns skip
+ * the walk.
+ */
+function maySubstitute(document: unknown): boolean {
+  const stack: [unknown, number][] = [[document, 0]];
+  while (stack.length > 0) {
+    const [element, depth] = stack.pop()!;
+    if (typeof element === 'string') {
+      if (element.includes('{{') || element.includes('$(')) return true;
+    } else if (Array.isArray(element)) {
+      if (depth >= 512) return true;
+      for (const e of element) stack.push([e, depth + 1]);
+    } else if (isObject(element)) {
+      if (depth >= 512) return true;
+      for (const [key, value] of Object.entries(element)) {
+        if (key.includes('{{') || key.includes('$(')) return true;
+        stack.push([value, depth + 1]);
+      }
+    }
+  }
+  return false;
 }
 
 function substituteVars(ctx: JsonContext, document: unknown): unknown {

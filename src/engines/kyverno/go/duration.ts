@@ -18,8 +18,15 @@ export class DurationError extends Error {}
 
 /** time.ParseDuration: returns nanoseconds or throws DurationError with Go's message. */
 export function parseDuration(orig: string): bigint {
+  const result = scanDuration(orig);
+  if (typeof result === 'string') throw new DurationError(result);
+  return result;
+}
+
+/** The nanoseconds, or Go's error message (no exception: callers probe strings in hot loops). */
+function scanDuration(orig: string): bigint | string {
   const quoted = JSON.stringify(orig);
-  const invalid = () => new DurationError(`time: invalid duration ${quoted}`);
+  const invalid = () => `time: invalid duration ${quoted}`;
   let s = orig;
   let neg = false;
   if (s !== '' && (s[0] === '-' || s[0] === '+')) {
@@ -27,18 +34,18 @@ export function parseDuration(orig: string): bigint {
     s = s.slice(1);
   }
   if (s === '0') return 0n;
-  if (s === '') throw invalid();
+  if (s === '') return invalid();
   let d = 0n;
   while (s !== '') {
     const c0 = s[0]!;
-    if (!(c0 === '.' || (c0 >= '0' && c0 <= '9'))) throw invalid();
+    if (!(c0 === '.' || (c0 >= '0' && c0 <= '9'))) return invalid();
     // leading int
     let i = 0;
     let v = 0n;
     while (i < s.length && s[i]! >= '0' && s[i]! <= '9') {
-      if (v > TWO63 / 10n) throw invalid();
+      if (v > TWO63 / 10n) return invalid();
       v = v * 10n + BigInt(s.charCodeAt(i) - 48);
-      if (v > TWO63) throw invalid();
+      if (v > TWO63) return invalid();
       i++;
     }
     const pre = i > 0;
@@ -67,35 +74,31 @@ export function parseDuration(orig: string): bigint {
       post = j > 0;
       s = s.slice(j);
     }
-    if (!pre && !post) throw invalid();
+    if (!pre && !post) return invalid();
     let k = 0;
     while (k < s.length && !(s[k] === '.' || (s[k]! >= '0' && s[k]! <= '9'))) k++;
-    if (k === 0) throw new DurationError(`time: missing unit in duration ${quoted}`);
+    if (k === 0) return `time: missing unit in duration ${quoted}`;
     const u = s.slice(0, k);
     s = s.slice(k);
     const unit = UNITS[u];
-    if (unit === undefined) throw new DurationError(`time: unknown unit ${JSON.stringify(u)} in duration ${quoted}`);
-    if (v > TWO63 / unit) throw invalid();
+    if (unit === undefined) return `time: unknown unit ${JSON.stringify(u)} in duration ${quoted}`;
+    if (v > TWO63 / unit) return invalid();
     v *= unit;
     if (f > 0n) {
       v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
-      if (v > TWO63) throw invalid();
+      if (v > TWO63) return invalid();
     }
     d += v;
-    if (d > TWO63) throw invalid();
+    if (d > TWO63) return invalid();
   }
   if (neg) return -d;
-  if (d > TWO63 - 1n) throw invalid();
+  if (d > TWO63 - 1n) return invalid();
   return d;
 }
 
 export function tryParseDuration(s: string): bigint | null {
-  try {
-    return parseDuration(s);
-  } catch (error) {
-    if (error instanceof DurationError) return null;
-    throw error;
-  }
+  const result = scanDuration(s);
+  return typeof result === 'string' ? null : result;
 }
 
 /** Duration.Seconds(): float64(sec) + float64(nsec)/1e9. */

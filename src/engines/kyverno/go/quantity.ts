@@ -37,7 +37,7 @@ function isDigit(c: string | undefined): boolean {
 }
 
 /** parseQuantityString, byte for byte (Kubernetes quantity.go). */
-function scan(str: string): Scanned {
+function scan(str: string): Scanned | string {
   let positive = true;
   let pos = 0;
   const end = str.length;
@@ -91,7 +91,7 @@ function scan(str: string): Scanned {
     if (i >= end) return { positive, value, num, denom, suffix: str.slice(suffixStart, end) };
     if (!isDigit(str[i])) break;
   }
-  throw new QuantityError(ERR_FORMAT);
+  return ERR_FORMAT;
 }
 
 function interpretSuffix(suffix: string): { base: 10 | 2; exponent: number; format: Quantity['format'] } | null {
@@ -118,11 +118,19 @@ function decDigits(value: string): { neg: boolean; digits: string; scale: number
 }
 
 export function parseQuantity(str: string): Quantity {
-  if (str.length === 0) throw new QuantityError(ERR_FORMAT);
+  const result = scanQuantity(str);
+  if (typeof result === 'string') throw new QuantityError(result);
+  return result;
+}
+
+/** The quantity, or upstream's error message (no exception: operators probe strings in hot loops). */
+function scanQuantity(str: string): Quantity | string {
+  if (str.length === 0) return ERR_FORMAT;
   if (str === '0') return { sign: 0, digits: '', exp: 0, format: 'DecimalSI' };
   const s = scan(str);
+  if (typeof s === 'string') return s;
   const suffix = interpretSuffix(s.suffix);
-  if (!suffix) throw new QuantityError("unable to parse quantity's suffix");
+  if (!suffix) return "unable to parse quantity's suffix";
   let digits: string;
   let exp: number;
   let negative: boolean;
@@ -134,7 +142,7 @@ export function parseQuantity(str: string): Quantity {
     negative = !s.positive;
   } else {
     const dec = decDigits(s.value);
-    if (!dec) throw new QuantityError('unable to parse numeric part of quantity');
+    if (!dec) return 'unable to parse numeric part of quantity';
     digits = dec.digits;
     exp = -dec.scale;
     negative = dec.neg;
@@ -154,12 +162,8 @@ export function parseQuantity(str: string): Quantity {
 }
 
 export function tryParseQuantity(str: string): Quantity | null {
-  try {
-    return parseQuantity(str);
-  } catch (error) {
-    if (error instanceof QuantityError) return null;
-    throw error;
-  }
+  const result = scanQuantity(str);
+  return typeof result === 'string' ? null : result;
 }
 
 /** Quantity.Cmp: -1, 0 or 1. */

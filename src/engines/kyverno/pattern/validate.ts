@@ -19,24 +19,41 @@ const ANCHOR_ERROR_PREFIX: Record<AnchorErrorKind, string> = {
   global: 'global anchor mismatch',
 };
 
+/** An Error without a stack trace: mismatches are ordinary results of the walk, made per element. */
+function quietError(message: string): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const error = new Error(message);
+  Error.stackTraceLimit = limit;
+  return error;
+}
+
 /** anchor.validateAnchorError. */
 export class AnchorError extends Error {
-  constructor(
-    readonly kind: AnchorErrorKind,
-    msg: string,
-  ) {
+  readonly kind: AnchorErrorKind;
+  constructor(kind: AnchorErrorKind, msg: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${ANCHOR_ERROR_PREFIX[kind]}: ${msg}`);
+    Error.stackTraceLimit = limit;
+    this.kind = kind;
   }
 }
 
 /** validate.PatternError: what MatchPattern returns (and what skipping maps bubble up). */
+/** A pattern mismatch (control flow on every failing element, so without a stack trace). */
 export class PatternError extends Error {
-  constructor(
-    readonly err: Error | null,
-    readonly path: string,
-    readonly skip: boolean,
-  ) {
+  readonly err: Error | null;
+  readonly path: string;
+  readonly skip: boolean;
+  constructor(err: Error | null, path: string, skip: boolean) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(err ? err.message : '');
+    Error.stackTraceLimit = limit;
+    this.err = err;
+    this.path = path;
+    this.skip = skip;
   }
 }
 
@@ -51,7 +68,7 @@ const isFail = (err: Error): boolean => isAnchorErrorOf(err, 'negation');
 
 /** multierr.Combine message: the messages joined by "; ". */
 function combine(errors: Error[]): Error {
-  return errors.length === 1 ? errors[0]! : new Error(errors.map((e) => e.message).join('; '));
+  return errors.length === 1 ? errors[0]! : quietError(errors.map((e) => e.message).join('; '));
 }
 
 /** Tracks, for condition/existence/negation anchor keys, whether the key was ever present. */
@@ -95,17 +112,17 @@ export function matchPattern(resource: unknown, pattern: unknown): PatternError 
 }
 
 function validateElement(resource: unknown, pattern: unknown, path: string, ac: AnchorMap, depth: number): Result {
-  if (depth > MAX_DEPTH) return { path, err: new Error(`pattern nested more than ${MAX_DEPTH} levels at ${path}`) };
+  if (depth > MAX_DEPTH) return { path, err: quietError(`pattern nested more than ${MAX_DEPTH} levels at ${path}`) };
   if (isObject(pattern)) {
     if (!isObject(resource)) {
-      return { path, err: new Error(`pattern and resource have different structures. Path: ${path}. Expected ${goTypeName(pattern)}, found ${goTypeName(resource)}`) };
+      return { path, err: quietError(`pattern and resource have different structures. Path: ${path}. Expected ${goTypeName(pattern)}, found ${goTypeName(resource)}`) };
     }
     ac.check(pattern, resource);
     return validateMap(resource, pattern, path, ac, depth);
   }
   if (Array.isArray(pattern)) {
     if (!Array.isArray(resource)) {
-      return { path, err: new Error(`validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`) };
+      return { path, err: quietError(`validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`) };
     }
     return validateArray(resource, pattern, path, ac, depth);
   }
@@ -113,17 +130,17 @@ function validateElement(resource: unknown, pattern: unknown, path: string, ac: 
     if (Array.isArray(resource)) {
       for (const element of resource) {
         if (!validateScalar(element, pattern)) {
-          return { path, err: new Error(`resource value '${goSprint(resource)}' does not match '${goSprint(pattern)}' at path ${path}`) };
+          return { path, err: quietError(`resource value '${goSprint(resource)}' does not match '${goSprint(pattern)}' at path ${path}`) };
         }
       }
       return OK;
     }
     if (!validateScalar(resource, pattern)) {
-      return { path, err: new Error(`resource value '${goSprint(resource)}' does not match '${goSprint(pattern)}' at path ${path}`) };
+      return { path, err: quietError(`resource value '${goSprint(resource)}' does not match '${goSprint(pattern)}' at path ${path}`) };
     }
     return OK;
   }
-  return { path, err: new Error(`failed at '${path}', pattern contains unknown type`) };
+  return { path, err: quietError(`failed at '${path}', pattern contains unknown type`) };
 }
 
 function validateMap(resource: Record<string, unknown>, patternIn: Record<string, unknown>, path: string, ac: AnchorMap, depth: number): Result {
@@ -190,7 +207,7 @@ function hasNestedAnchors(root: unknown): boolean {
 }
 
 function validateArray(resource: unknown[], pattern: unknown[], path: string, ac: AnchorMap, depth: number): Result {
-  if (pattern.length === 0) return { path, err: new Error('pattern Array empty') };
+  if (pattern.length === 0) return { path, err: quietError('pattern Array empty') };
   const first = pattern[0];
   if (isObject(first)) return validateArrayOfMaps(resource, first, path, ac, depth);
   if (!Array.isArray(first)) {
@@ -199,7 +216,7 @@ function validateArray(resource: unknown[], pattern: unknown[], path: string, ac
   }
   // arrays of arrays are positional
   if (resource.length < pattern.length) {
-    return { path: '', err: new Error(`validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`) };
+    return { path: '', err: quietError(`validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`) };
   }
   let applyCount = 0;
   const skipErrors: Error[] = [];
@@ -271,7 +288,7 @@ function handle(element: string, pattern: unknown, resource: Record<string, unkn
   const value = Object.hasOwn(resource, element) ? resource[element] : undefined;
   if (pattern === '*') {
     if (value !== null && value !== undefined) return OK;
-    return { path, err: new Error(`${path}/${element} not found`) };
+    return { path, err: quietError(`${path}/${element} not found`) };
   }
   const r = validateElement(value, pattern, currentPath, ac, next);
   return r.err ? r : OK;
@@ -279,15 +296,15 @@ function handle(element: string, pattern: unknown, resource: Record<string, unkn
 
 function handleExistence(value: unknown, pattern: unknown, currentPath: string, ac: AnchorMap, depth: number): Result {
   if (!Array.isArray(value)) {
-    return { path: currentPath, err: new Error(`invalid resource type ${goTypeName(value)}: Existence ^ () anchor can be used only on list/array type resource`) };
+    return { path: currentPath, err: quietError(`invalid resource type ${goTypeName(value)}: Existence ^ () anchor can be used only on list/array type resource`) };
   }
   if (!Array.isArray(pattern)) {
-    return { path: currentPath, err: new Error(`invalid pattern type ${goTypeName(pattern)}: Pattern has to be of list to compare against resource`) };
+    return { path: currentPath, err: quietError(`invalid pattern type ${goTypeName(pattern)}: Pattern has to be of list to compare against resource`) };
   }
   let result: Result = OK;
   for (const patternMap of pattern) {
     if (!isObject(patternMap)) {
-      return { path: currentPath, err: new Error(`invalid pattern type ${goTypeName(pattern)}: Pattern has to be of type map to compare against items in resource`) };
+      return { path: currentPath, err: quietError(`invalid pattern type ${goTypeName(pattern)}: Pattern has to be of type map to compare against items in resource`) };
     }
     result = existsInList(value, patternMap, currentPath, ac, depth);
     if (result.err) return result;
@@ -299,5 +316,5 @@ function existsInList(list: unknown[], pattern: Record<string, unknown>, path: s
   for (let i = 0; i < list.length; i++) {
     if (!validateElement(list[i], pattern, `${path}${i}/`, ac, depth + 1).err) return OK;
   }
-  return { path, err: new Error(`existence anchor validation failed at path ${path}`) };
+  return { path, err: quietError(`existence anchor validation failed at path ${path}`) };
 }
