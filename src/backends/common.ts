@@ -51,3 +51,26 @@ export const POD_CONTROLLERS = [
   { group: 'batch', kind: 'CronJob', template: ['spec', 'jobTemplate', 'spec', 'template'] },
   { group: '', kind: 'ReplicationController', template: ['spec', 'template'] },
 ] as const;
+
+/**
+ * The negation of the label selector exemptions a single selector can exclude: one requirement,
+ * no namespace (the others are reported as lossy). For Gatekeeper labelSelector, VAP objectSelector.
+ */
+export function selectorExclusion(control: ResolvedControl): { matchExpressions: Record<string, unknown>[] } | null {
+  const requirements: Record<string, unknown>[] = [];
+  for (const exemption of control.exemptions) {
+    if (exemption.target.kind !== 'workload-selector' || exemption.target.namespace !== null) continue;
+    const { matchLabels = {}, matchExpressions = [] } = exemption.target.selector;
+    const labels = Object.entries(matchLabels);
+    if (labels.length + matchExpressions.length !== 1) continue;
+    if (labels.length === 1) {
+      const [key, value] = labels[0]!;
+      requirements.push({ key, operator: 'NotIn', values: [value] });
+      continue;
+    }
+    const requirement = matchExpressions[0]!;
+    const negated = { In: 'NotIn', NotIn: 'In', Exists: 'DoesNotExist', DoesNotExist: 'Exists' }[requirement.operator];
+    requirements.push(requirement.values?.length ? { key: requirement.key, operator: negated, values: [...requirement.values] } : { key: requirement.key, operator: negated });
+  }
+  return requirements.length > 0 ? { matchExpressions: requirements } : null;
+}

@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
 import { kyvernoException, kyvernoPolicy } from '../backends/kyverno/policy.ts';
+import { validatingPolicies } from '../backends/kyverno/validating-policy.ts';
+import { validatingAdmissionPolicy, validatingAdmissionPolicyBindings } from '../backends/vap/policy.ts';
 import { constraints, constraintTemplate } from '../backends/gatekeeper/template.ts';
 import { labelArguments, namespaceManifest } from '../backends/psa/namespaces.ts';
 import { allowDnsPolicy, defaultDenyPolicy } from '../backends/network/policies.ts';
@@ -24,13 +26,24 @@ export function emit(model: BuildModel): OutputFiles {
   for (const control of model.controls) {
     const stem = fileStem(control);
     const header = (subject: string) => renderTemplate('header.hbs', { control, pssVersion: model.pssVersion, subject });
-    const emitted = { kyverno: [`kyverno/${stem}.yaml`], gatekeeper: [`gatekeeper/templates/${stem}.yaml`] };
+    const emitted = { kyverno: [`kyverno/${stem}.yaml`], gatekeeper: [`gatekeeper/templates/${stem}.yaml`], vap: [`vap/policies/${stem}.yaml`], kyvernoValidatingPolicy: [] as string[] };
     files.set(emitted.kyverno[0]!, header('Kyverno ClusterPolicy') + stringify(kyvernoPolicy(control), YAML_OPTIONS));
     files.set(emitted.gatekeeper[0]!, header('Gatekeeper ConstraintTemplate (Rego and CEL engines)') + stringify(constraintTemplate(control), YAML_OPTIONS));
     for (const { suffix, object } of constraints(control)) {
       const file = `gatekeeper/constraints/${stem}${suffix}.yaml`;
       emitted.gatekeeper.push(file);
       files.set(file, header(suffix ? `Gatekeeper Constraint (staged rollout: ${String((object['spec'] as { enforcementAction: string }).enforcementAction)})` : 'Gatekeeper Constraint') + stringify(object, YAML_OPTIONS));
+    }
+    files.set(emitted.vap[0]!, header('ValidatingAdmissionPolicy (Kubernetes ≥ 1.30)') + stringify(validatingAdmissionPolicy(control), YAML_OPTIONS));
+    for (const { suffix, object } of validatingAdmissionPolicyBindings(control)) {
+      const file = `vap/bindings/${stem}${suffix}.yaml`;
+      emitted.vap.push(file);
+      files.set(file, header(`ValidatingAdmissionPolicyBinding${suffix ? ` (staged rollout: ${suffix.slice(1)})` : ''}`) + stringify(object, YAML_OPTIONS));
+    }
+    for (const { suffix, object } of validatingPolicies(control)) {
+      const file = `kyverno-vpol/${stem}${suffix}.yaml`;
+      emitted.kyvernoValidatingPolicy.push(file);
+      files.set(file, header(`Kyverno ValidatingPolicy (CEL, Kyverno ≥ 1.17)${suffix ? ` (staged rollout: ${suffix.slice(1)})` : ''}`) + stringify(object, YAML_OPTIONS));
     }
     index.push(indexEntry(control, model, emitted));
   }
@@ -95,6 +108,10 @@ export function emit(model: BuildModel): OutputFiles {
 
   kustomization('kyverno', inFolder('kyverno'));
   kustomization('gatekeeper/templates', inFolder('gatekeeper/templates'));
+  kustomization('vap/policies', inFolder('vap/policies'));
+  kustomization('vap/bindings', inFolder('vap/bindings'));
+  kustomization('vap', ['policies', 'bindings'], ['Native ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, Kubernetes 1.30 or newer) and their bindings.']);
+  kustomization('kyverno-vpol', inFolder('kyverno-vpol'), ['Kyverno CEL ValidatingPolicies (policies.kyverno.io/v1, Kyverno 1.17 or newer): an alternative to kyverno/, not a complement.']);
   kustomization('gatekeeper/constraints', inFolder('gatekeeper/constraints'), [
     'Apply after the templates: Gatekeeper must have created each constraint CRD first.',
   ]);
@@ -136,7 +153,7 @@ export function emit(model: BuildModel): OutputFiles {
   return new Map([...files.entries()].sort(([a], [b]) => compareBytes(a, b)));
 }
 
-function indexEntry(control: ResolvedControl, model: BuildModel, files: { kyverno: string[]; gatekeeper: string[] }): Record<string, unknown> {
+function indexEntry(control: ResolvedControl, model: BuildModel, files: Record<string, string[]>): Record<string, unknown> {
   return {
     id: control.id,
     title: control.title,

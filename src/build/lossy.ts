@@ -23,17 +23,21 @@ export function lossyNotes(model: Omit<BuildModel, 'lossy'>, rollout: ResolvedRo
       case 'workload-name':
         if (coversPss) notes.push({ target: 'psa', subject, message: `PSA cannot exempt a workload: ${describe} is still held to its namespace's level by PSA` });
         notes.push({ target: 'gatekeeper', subject, message: `a Gatekeeper constraint cannot exclude one object by name: ${describe} is not exempted in Gatekeeper (use a label selector exemption)` });
+        notes.push({ target: 'vap', subject, message: `a ValidatingAdmissionPolicyBinding cannot exclude one object by name: ${describe} is not exempted by the native policies` });
+        notes.push({ target: 'kyverno-vpol', subject, message: `a ValidatingPolicy cannot exclude one object by name across autogen: ${describe} is not exempted by the Kyverno ValidatingPolicies` });
         notes.push({ target: 'kyverno', subject, message: `${describe} exempts that object (its autogen rules), not the Pods it creates, whose names Kyverno cannot predict; exempt them with a label selector` });
         break;
       case 'workload-selector': {
         if (coversPss) notes.push({ target: 'psa', subject, message: `PSA cannot exempt workloads: ${describe} is still held to its namespace's level by PSA` });
         const requirements = Object.keys(exemption.target.selector.matchLabels ?? {}).length + (exemption.target.selector.matchExpressions?.length ?? 0);
         if (exemption.target.namespace !== null || requirements !== 1) {
-          notes.push({
-            target: 'gatekeeper',
-            subject,
-            message: `a Gatekeeper constraint excludes by a label selector only when the exemption has one requirement and no namespace: ${describe} is not exempted in Gatekeeper`,
-          });
+          for (const target of ['gatekeeper', 'vap'] as const) {
+            notes.push({
+              target,
+              subject,
+              message: `a single label selector excludes only an exemption with one requirement and no namespace: ${describe} is not exempted in ${target === 'vap' ? 'the native policies' : 'Gatekeeper'}`,
+            });
+          }
         }
         break;
       }

@@ -77,6 +77,42 @@ export default defineConfig({ pssVersion: 'latest', namespaces: [${ns}]${extra} 
   assert.match(await buildError({}, { pssVersion: 'v2.0' }), /--pss-version: invalid PSS version "v2\.0"/);
 });
 
+test('exemptions: unknown control, malformed selector or image pattern, not-a-date or past expiry; rollout: unknown mode or namespace', async () => {
+  const config = (extra: string) => `import { defineConfig } from '${API}';
+export default defineConfig({ pssVersion: 'latest', namespaces: [{ name: 'apps', level: 'restricted' }], ${extra} } as never);`;
+  const files = (extra: string) => ({ 'policies/privileged.ts': PRIVILEGED_CONTROL, 'policies/config.ts': config(extra) });
+  const cases: [string, RegExp][] = [
+    [`exemptions: [{ namespaces: ['apps'], controls: ['privilegd'], reason: 'r' }]`, /exemptions\[0\]\.controls: unknown control "privilegd"/],
+    [`exemptions: [{ workload: { selector: { matchLabels: { 'bad key!': 'x' } } }, reason: 'r' }]`, /exemptions\[0\]\.workload\.selector: invalid label key "bad key!"/],
+    [`exemptions: [{ workload: { selector: { matchExpressions: [{ key: 'a', operator: 'In' }] } }, reason: 'r' }]`, /exemptions\[0\]\.workload\.selector: operator In needs values/],
+    [`exemptions: [{ workload: { selector: {} }, reason: 'r' }]`, /an empty selector would match everything/],
+    [`exemptions: [{ images: ['*'], reason: 'r' }]`, /exemptions\[0\]\.images: invalid image pattern "\*"/],
+    [`exemptions: [{ images: ['reg.io/*/app'], reason: 'r' }]`, /invalid image pattern "reg\.io\/\*\/app"/],
+    [`exemptions: [{ namespaces: ['apps'], reason: 'r', expires: 'next week' }]`, /exemptions\[0\]\.expires: expires must be a date \(YYYY-MM-DD\), not "next week"/],
+    [`exemptions: [{ namespaces: ['apps'], reason: 'r', expires: '2026-02-30' }]`, /expires must be a date/],
+    [`exemptions: [{ namespaces: ['apps'], reason: 'legacy', expires: '2020-01-01' }]`, /exemptions\[0\]\.expires: expired on 2020-01-01 \(legacy\)/],
+    [`exemptions: [{ namespaces: ['apps'], images: ['x'], reason: 'r' }]`, /exactly one of namespaces, workload or images \(found namespaces, images\)/],
+    [`exemptions: [{ namespaces: ['apps'] }]`, /exemptions\[0\]\.reason: an exemption needs a reason/],
+    [`exemptions: [{ workload: { kind: 'Deployment', name: 'web' }, reason: 'r' }]`, /exemptions\[0\]\.workload\.namespace: invalid namespace name undefined/],
+    [`rollout: { default: 'block' }`, /rollout\.default: unknown rollout mode "block"/],
+    [`rollout: { namespaces: { elsewhere: 'audit' } }`, /rollout\.namespaces\.elsewhere: unknown namespace "elsewhere"/],
+  ];
+  for (const [extra, expected] of cases) {
+    const root = tempProject(files(extra));
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      assert.is(await main(['build', '--root', root]), 1, extra);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.match(errors.join(''), /policies\/config\.ts/, extra);
+    assert.match(errors.join(''), expected, extra);
+    assert.not.ok(existsSync(join(root, 'generated')), `nothing written for ${extra}`);
+  }
+});
+
 test('a template that fails to render names the template', () => {
   const root = tempProject({ 'templates/broken.hbs': '{{#each items}}{{/if}}' });
   assert.throws(() => renderTemplate('broken.hbs', { items: [] }, join(root, 'templates')), (e: unknown) => e instanceof KpcError && String(e).startsWith('templates/broken.hbs: template failed to render'));

@@ -6,6 +6,26 @@ import { build } from '../../src/build/index.ts';
 import { compileSchema, crdSchema } from '../../src/schemas/crd.ts';
 import { schemasPath } from '../skip.ts';
 import { REPO } from './temp-project.ts';
+import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
+import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+
+/** The Kubernetes kinds we emit, validated by kubernetes-models (the upstream OpenAPI schemas). */
+function kubernetesModel(object: { kind: string }): { validate(): void } {
+  switch (object.kind) {
+    case 'ValidatingAdmissionPolicy':
+      return new ValidatingAdmissionPolicy(object as never);
+    case 'ValidatingAdmissionPolicyBinding':
+      return new ValidatingAdmissionPolicyBinding(object as never);
+    case 'Namespace':
+      return new Namespace(object as never);
+    case 'NetworkPolicy':
+      return new NetworkPolicy(object as never);
+    default:
+      throw new Error(`no model for ${object.kind}`);
+  }
+}
 
 // The output validates against the real CRDs (../shared/schemas), and each constraint's
 // parameters against its own template's schema.
@@ -17,6 +37,7 @@ if (kyverno && gatekeeper) {
   const clusterPolicy = crdSchema(join(kyverno, 'kyverno.io_clusterpolicies.yaml'), 'v1');
   const constraintTemplate = crdSchema(join(gatekeeper, 'constrainttemplate-customresourcedefinition.yaml'), 'v1');
   const policyException = crdSchema(join(kyverno, 'kyverno.io_policyexceptions.yaml'), 'v2');
+  const validatingPolicy = crdSchema(join(kyverno, 'policies.kyverno.io_validatingpolicies.yaml'), 'v1');
 
   for (const version of ['latest', 'v1.18', 'v1.0']) {
     test(`every ClusterPolicy and ConstraintTemplate is valid (PSS ${version}); constraint parameters match their template`, async () => {
@@ -24,7 +45,13 @@ if (kyverno && gatekeeper) {
       let checked = 0;
       for (const [path, content] of files) {
         if (path.endsWith('kustomization.yaml')) continue;
-        if (path.startsWith('kyverno/exceptions/')) {
+        if (path.startsWith('kyverno-vpol/')) {
+          assert.is(validatingPolicy.validate(parse(content)), null, path);
+        } else if (path.startsWith('vap/') || path.startsWith('psa/') || path.startsWith('network/')) {
+          if (!path.endsWith('.yaml') || path.endsWith('admission-configuration.yaml')) continue;
+          const object = parse(content);
+          assert.not.throws(() => kubernetesModel(object).validate(), path);
+        } else if (path.startsWith('kyverno/exceptions/')) {
           assert.is(policyException.validate(parse(content)), null, path);
         } else if (path.startsWith('kyverno/')) {
           assert.is(clusterPolicy.validate(parse(content)), null, path);
@@ -52,6 +79,9 @@ if (kyverno && gatekeeper) {
     const params = compileSchema(template.spec.crd.spec.validation.openAPIV3Schema);
     assert.match(String(params.validate({ minUid: 'x' })), /minUid must be integer/);
     assert.match(String(params.validate({ minUId: 1 })), /must NOT have additional properties/);
+    const binding = parse(files.get('vap/bindings/privileged.yaml')!);
+    binding.spec.validationActions = ['Block'];
+    assert.throws(() => kubernetesModel(binding).validate(), /validationActions/);
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Collection, Pred, Scalar, ValueExpr } from '../../ir/nodes.ts';
+import type { Collection, ParamExpr, Pred, Scalar, ValueExpr } from '../../ir/nodes.ts';
 import { OBJECT } from '../../ir/nodes.ts';
 import { foldConstants, simplify } from '../../ir/transform.ts';
 
@@ -11,8 +11,8 @@ import { foldConstants, simplify } from '../../ir/transform.ts';
 export interface CelContext {
   /** The CEL expression for the object every check reads. */
   readonly pod: string;
-  /** How parameters are read, e.g. `variables.params.minUid`. */
-  readonly param: (name: string) => string;
+  /** How parameters are read, e.g. `variables.params.minUid`, or inlined (see `inlineParams`). */
+  readonly param: (param: ParamExpr) => string;
 }
 
 /** Map IR variables to CEL variables in scope; entries carry the map they come from. */
@@ -108,7 +108,7 @@ function access(expr: ValueExpr, ctx: CelContext, env: Env): Access {
     case 'literal':
       return { guard: null, expr: literal(expr.value) };
     case 'param':
-      return { guard: null, expr: ctx.param(expr.name) };
+      return { guard: null, expr: ctx.param(expr) };
     case 'path': {
       let base: string;
       let path = expr.path;
@@ -179,4 +179,16 @@ function celIdentifier(name: string, env: Env): string {
 function literal(value: Scalar | readonly Scalar[]): string {
   if (Array.isArray(value)) return `[${value.map((v) => literal(v)).join(', ')}]`;
   return JSON.stringify(value);
+}
+
+/** Parameters as CEL literals, for targets that have no parameter objects. */
+export const inlineParams = (param: ParamExpr): string => literal(param.value);
+
+/** The pod under review as a CEL expression over `object`: a Pod itself, or a workload's pod template. */
+export function podOf(object: string): string {
+  const template = (path: readonly string[]) => {
+    const guards = path.map((_, i) => `has(${object}.${path.slice(0, i + 1).join('.')})`).join(' && ');
+    return `(${guards} ? ${object}.${path.join('.')} : {})`;
+  };
+  return `${object}.kind == "Pod" ? ${object} : ${object}.kind == "CronJob" ? ${template(['spec', 'jobTemplate', 'spec', 'template'])} : ${template(['spec', 'template'])}`;
 }

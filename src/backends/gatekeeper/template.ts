@@ -1,7 +1,7 @@
 import type { ResolvedControl } from '../../build/model.ts';
 import type { RolloutMode } from '../../controls/config.ts';
-import { artifactName, controlLabels, kebab, namespaceSelector, pascal, POD_CONTROLLERS } from '../common.ts';
-import { compileCel } from './cel.ts';
+import { artifactName, controlLabels, kebab, namespaceSelector, pascal, POD_CONTROLLERS, selectorExclusion } from '../common.ts';
+import { compileCel, podOf } from './cel.ts';
 import { regoModule } from './rego.ts';
 
 /**
@@ -54,21 +54,11 @@ export function constraintTemplate(control: ResolvedControl): Record<string, unk
 }
 
 function celSource(control: ResolvedControl): Record<string, unknown> {
-  const o = 'variables.anyObject';
-  const template = (path: readonly string[]) => {
-    const guards = path.map((_, i) => `has(${o}.${path.slice(0, i + 1).join('.')})`).join(' && ');
-    return `(${guards} ? ${o}.${path.join('.')} : {})`;
-  };
   return {
-    variables: [
-      {
-        // The pod under review: a Pod itself, or the pod template of a workload.
-        name: 'pod',
-        expression: `${o}.kind == "Pod" ? ${o} : ${o}.kind == "CronJob" ? ${template(['spec', 'jobTemplate', 'spec', 'template'])} : ${template(['spec', 'template'])}`,
-      },
-    ],
+    // The pod under review: a Pod itself, or the pod template of a workload.
+    variables: [{ name: 'pod', expression: podOf('variables.anyObject') }],
     validations: control.rules.map((rule) => ({
-      expression: compileCel(rule.check, { pod: CEL_POD, param: (name) => `variables.params.${name}` }),
+      expression: compileCel(rule.check, { pod: CEL_POD, param: (p) => `variables.params.${p.name}` }),
       message: rule.message,
     })),
   };
@@ -97,7 +87,7 @@ export function constraints(control: ResolvedControl): EmittedConstraint[] {
     })),
   ].filter((entry) => entry.kinds.length > 0);
   const exempted = [...new Set(control.exemptions.flatMap((e) => (e.target.kind === 'namespaces' ? e.target.namespaces : [])))];
-  const labelSelector = excludedBySelector(control);
+  const labelSelector = selectorExclusion(control);
   const byMode = new Map<RolloutMode, string[]>();
   for (const [ns, mode] of Object.entries(control.rollout.namespaces)) byMode.set(mode, [...(byMode.get(mode) ?? []), ns]);
 
@@ -123,25 +113,6 @@ export function constraints(control: ResolvedControl): EmittedConstraint[] {
   return out;
 }
 
-/** The negation of one-requirement selector exemptions (the others are reported as lossy). */
-function excludedBySelector(control: ResolvedControl): Record<string, unknown> | null {
-  const requirements: Record<string, unknown>[] = [];
-  for (const exemption of control.exemptions) {
-    if (exemption.target.kind !== 'workload-selector' || exemption.target.namespace !== null) continue;
-    const { matchLabels = {}, matchExpressions = [] } = exemption.target.selector;
-    const labels = Object.entries(matchLabels);
-    if (labels.length + matchExpressions.length !== 1) continue;
-    if (labels.length === 1) {
-      const [key, value] = labels[0]!;
-      requirements.push({ key, operator: 'NotIn', values: [value] });
-      continue;
-    }
-    const requirement = matchExpressions[0]!;
-    const negated = { In: 'NotIn', NotIn: 'In', Exists: 'DoesNotExist', DoesNotExist: 'Exists' }[requirement.operator];
-    requirements.push(requirement.values?.length ? { key: requirement.key, operator: negated, values: [...requirement.values] } : { key: requirement.key, operator: negated });
-  }
-  return requirements.length > 0 ? { matchExpressions: requirements } : null;
-}
 
 /** Pod and ReplicationController share the core group: list them in one entry. */
 function mergeCoreKinds(entries: { apiGroups: string[]; kinds: string[] }[]): { apiGroups: string[]; kinds: string[] }[] {
