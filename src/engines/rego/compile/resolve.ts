@@ -169,6 +169,11 @@ export class Resolver {
         return undefined;
       case 'term': {
         const t = k.term;
+        if (t.type === 'call' && isPrintCall(t, scope, this.env.globals)) {
+          // OPA erases print() calls when print is disabled (RewritePrintCalls) and, when enabled,
+          // print never fails its body; with no output here, both are the expression `true`.
+          return { e: { k: 'term', t: { k: 'const', v: true } }, negated: false, with: [], loc: expr.loc };
+        }
         if (t.type === 'call') {
           const call = this.callParts(t, scope);
           if (call.output) {
@@ -478,4 +483,9 @@ function extractNestedCalls(e: CExpr['e'], scope: Scope, emit: (call: CTerm, v: 
     default:
       return e;
   }
+}
+
+function isPrintCall(t: Term & { type: 'call' }, scope: Scope, globals: ReadonlyMap<string, Global>): boolean {
+  const name = dottedName(t.operator);
+  return name?.length === 1 && name[0] === 'print' && !globals.has('print') && !scope.isDeclared('print');
 }
