@@ -3,12 +3,12 @@
  * policy-level gates, then each computed rule (autogen included): match/exclude, rule context,
  * preconditions, exceptions, and the handler chosen by the rule body.
  */
-import { UnsupportedError } from '../../util/errors.ts';
 import { isObject, type JsonObject } from '../jmespath/index.ts';
 import { computeRules } from './autogen.ts';
 import { evaluateConditions } from './conditions.ts';
-import { JsonContext } from './context.ts';
+import { JsonContext, QueryError } from './context.ts';
 import { exceptionsFor } from './exceptions.ts';
+import { extractImages } from './images.ts';
 import { EMPTY_REQUEST_INFO, getNamespace, gvkOf, matchesResourceDescription, type Gvk, type RequestInfo } from './match.ts';
 import { loadContext, type EngineOptions, type PolicyContext } from './policy-context.ts';
 import { parseRule, type KyvernoPolicy, type Rule } from './policy.ts';
@@ -50,9 +50,14 @@ export function buildContext(request: AdmissionRequest): { json: JsonContext; op
   if (operation !== 'DELETE') json.addResource(resource);
   else json.addOldResource(resource);
   json.add(resource ? getNamespace(resource) : '', false, 'request', 'namespace');
-  json.addDeferredLoader('images', () => {
-    throw new UnsupportedError('the `images` context variable (image reference parsing is not reproduced)');
-  });
+  if (resource) {
+    // AddImageInfos: a deferred loader; a bad image reference fails the query that loads it
+    json.addDeferredLoader('images', (ctx) => {
+      const images = extractImages(resource);
+      if (typeof images === 'string') throw new QueryError(images, false);
+      if (Object.keys(images).length > 0) ctx.add(images, false, 'images');
+    });
+  }
   const info = request.userInfo;
   if (info) {
     json.add({ roles: info.roles, clusterRoles: info.clusterRoles, userInfo: userInfoJson(info) }, false, 'request');

@@ -1,13 +1,14 @@
 /**
  * Kyverno's custom JMESPath functions (pkg/engine/jmespath/functions.go, arithmetic.go), registered
  * over the standard set (Kyverno's `sum` replaces the standard one). Functions whose result depends
- * on the clock, randomness, the network, certificate parsing, image-reference normalisation or
- * quantity formatting are refused with UnsupportedError rather than approximated.
+ * on the clock, randomness, the network, certificate parsing or quantity formatting are refused
+ * with UnsupportedError rather than approximated.
  */
 import { createHash } from 'node:crypto';
 import { RE2JS } from 're2js';
 import { parse as parseYaml } from 'yaml';
 import { UnsupportedError } from '../../util/errors.ts';
+import { imageInfo } from './images.ts';
 import { deepEqual, FunctionTable, GoInt, isObject, JmesRuntimeError, type ArgType, type FunctionEntry } from '../jmespath/index.ts';
 import { goCompareStrings } from '../jmespath/strconv.ts';
 import { durationSeconds, formatDuration, SECOND, tryParseDuration } from './go/duration.ts';
@@ -471,7 +472,15 @@ const KYVERNO_FUNCTIONS: FunctionEntry[] = [
   string1('md5', (s) => createHash('md5').update(s, 'utf8').digest('hex')),
   unsupported('random', 'random output', sig(['string'])),
   unsupported('x509_decode', 'certificate parsing', sig(['string'])),
-  unsupported('image_normalize', 'image reference normalisation', sig(['string'])),
+  {
+    name: 'image_normalize',
+    args: sig(['string']),
+    handler: (a) => {
+      const info = imageInfo(argString('image_normalize', a, 0));
+      if (typeof info === 'string') throw new JmesRuntimeError(errorPrefix('image_normalize') + info);
+      return info['reference'];
+    },
+  },
   unsupported('is_external_url', 'network lookups', sig(['string'])),
   unsupported('time_since', 'clock-dependent', sig(['string'], ['string'], ['string'])),
   unsupported('time_now', 'clock-dependent', []),
