@@ -31,6 +31,13 @@ export interface AdmissionRequest {
   readonly subresource?: string;
   /** Extra context values, dotted keys (a values file's globalValues / per-resource values). */
   readonly variables?: Readonly<Record<string, unknown>>;
+  /**
+   * How the resource's integral numbers reach pattern matching: `float64` as `kyverno test` /
+   * `apply` make every number (the default), or `int64` as an admission request's object decodes
+   * (unstructured JSON). The JSON context (variables, JMESPath, foreach elements) sees float64
+   * either way, as in Kyverno.
+   */
+  readonly integers?: 'float64' | 'int64';
 }
 
 const joinNonEmpty = (parts: string[], sep: string): string => parts.filter((p) => p !== '').join(sep);
@@ -131,6 +138,7 @@ export function validatePolicy(policy: KyvernoPolicy, request: AdmissionRequest,
     admissionInfo: request.userInfo ?? EMPTY_REQUEST_INFO,
     gvk,
     subresource: request.subresource ?? '',
+    integers: request.integers ?? 'float64',
     options,
   };
   const rules: RuleResponse[] = [];

@@ -15,9 +15,12 @@
  * verdict needs something this engine does not reproduce has status `error` and `unsupported`
  * set with the reason.
  *
- * Numbers are JSON numbers (float64), as `kyverno test`/`apply` see resources; an admission
- * webhook sees int64 integers, which only changes wildcard patterns on numbers and fmt-style
- * formatting of numbers ≥ 1e21 / ≥ 1e6 in the In-family operators.
+ * Numbers: the JSON context (variables, JMESPath, foreach elements, conditions) sees float64 as
+ * in Kyverno. Pattern matching sees the resource as `kyverno test`/`apply` make it (every number
+ * float64) unless `integers: 'int64'` asks for the admission view (unstructured JSON: integral
+ * numbers are int64); the difference shows in string/wildcard patterns against numbers (`"80*"`
+ * matches 8080 only as int64: float64 prints as `8.08E+03`) and in `0` read as a duration. CEL
+ * always gets integral numbers as ints (the CEL layer's conversion, the admission view).
  */
 import { KpcError, UnsupportedError } from '../../util/errors.ts';
 import type { LoadedObject } from '../../util/eval-row.ts';
@@ -81,6 +84,11 @@ export interface EvaluationInput {
   readonly exceptions?: readonly PolicyException[];
   /** Extra context values with dotted keys, like a values file's globalValues. */
   readonly variables?: Readonly<Record<string, unknown>>;
+  /**
+   * Integral resource numbers in pattern matching: `float64` as `kyverno test`/`apply` see them
+   * (default) or `int64` as an admission request decodes them (see AdmissionRequest.integers).
+   */
+  readonly integers?: 'float64' | 'int64';
   /** Mock values for rule context entries: policy → rule → { entry: value }. */
   readonly ruleValues?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
 }
@@ -133,6 +141,7 @@ export function evaluate(loaded: LoadedPolicy, input: EvaluationInput): PolicyEv
       namespaceLabels: input.namespaceLabels ?? null,
       userInfo: input.userInfo ?? null,
       variables: { 'request.operation': operation, ...(input.variables ?? {}) },
+      integers: input.integers ?? 'float64',
     },
     { exceptions: input.exceptions ?? [], ruleValues: ruleValues ? (_p, rule) => ruleValues[rule] : undefined },
   );

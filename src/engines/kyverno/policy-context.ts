@@ -31,6 +31,8 @@ export interface PolicyContext {
   readonly admissionInfo: RequestInfo;
   readonly gvk: Gvk;
   readonly subresource: string;
+  /** AdmissionRequest.integers: int64 gives pattern matching the resource's integral numbers as Go ints. */
+  readonly integers: 'float64' | 'int64';
   readonly options: EngineOptions;
 }
 

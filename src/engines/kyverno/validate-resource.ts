@@ -3,7 +3,7 @@
  * deny, then pattern/anyPattern, then foreach; messages as Kyverno builds them; UPDATE + Enforce
  * re-validates the old object and turns fail+fail into skip (allowExistingViolations).
  */
-import { cloneValue, isObject, type JsonObject } from '../jmespath/index.ts';
+import { cloneValue, GoInt, isObject, type JsonObject } from '../jmespath/index.ts';
 import { ConditionError, evaluateConditions, parseConditions, type Conditions } from './conditions.ts';
 import { QueryError } from './context.ts';
 import { exceptionKey, matchingExceptions, type PolicyException } from './exceptions.ts';
@@ -13,7 +13,6 @@ import { copyPolicyContext, isDeleteRequest, isUpdateRequest, loadContext, setOp
 import type { Rule } from './policy.ts';
 import { errorMessage, ruleError, ruleFail, rulePass, ruleSkip, type RuleResponse } from './responses.ts';
 import { substituteAll } from './variables.ts';
-import { GoInt } from '../jmespath/index.ts';
 
 interface ValidatorSpec {
   readonly contextEntries: readonly JsonObject[];
@@ -278,7 +277,8 @@ class Validator {
   private validateResourceWithRule(): RuleResponse | null {
     if (this.pc.element !== null) return this.validatePatterns(this.pc.element);
     if (isDeleteRequest(this.pc)) return null;
-    return this.validatePatterns(this.pc.newResource);
+    const resource = this.pc.newResource;
+    return this.validatePatterns(this.pc.integers === 'int64' && resource !== null ? withGoInts(resource) : resource);
   }
 
   private validatePatterns(resource: JsonObject | null): RuleResponse {
@@ -384,3 +384,26 @@ export function isUnsupported(error: unknown): boolean {
 }
 
 export { errorMessage, getNamespace };
+
+const goIntCopies = new WeakMap<JsonObject, JsonObject>();
+
+/** The object as unstructured JSON decoding gives it to the pattern walk: integral numbers as int64. */
+function withGoInts(resource: JsonObject): JsonObject {
+  let copy = goIntCopies.get(resource);
+  if (!copy) {
+    copy = convertIntegers(resource) as JsonObject;
+    goIntCopies.set(resource, copy);
+  }
+  return copy;
+}
+
+function convertIntegers(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? new GoInt(value) : value;
+  if (Array.isArray(value)) return value.map(convertIntegers);
+  if (isObject(value)) {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) out[k] = convertIntegers(v);
+    return out;
+  }
+  return value;
+}

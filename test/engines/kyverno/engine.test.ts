@@ -184,4 +184,20 @@ test('an unmocked apiCall context entry is reported unsupported only when the ru
   assert.is(run(clusterPolicy([rule('{{ request.object.kind }}')]), { resource: pod })[0]!.unsupported, undefined);
 });
 
+// kyverno.md §2.7: wildcard patterns against numbers — the CLI makes numbers float64 (strconv 'E'
+// format, 8080 → "8.08E+03"), an admission request decodes integers as int64 ("8080").
+test('wildcard pattern on a number: float64 (CLI) vs int64 (admission)', () => {
+  const policy = clusterPolicy([
+    {
+      name: 'port',
+      match: { any: [{ resources: { kinds: ['Pod'] } }] },
+      validate: { message: 'port', pattern: { spec: { containers: [{ ports: [{ containerPort: '80*' }] }] } } },
+    },
+  ]);
+  const resource = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 8080 }] }] } };
+  assert.is(run(policy, { resource })[0]!.status, 'fail');
+  assert.is(run(policy, { resource, integers: 'int64' })[0]!.status, 'pass');
+  assert.is(run(policy, { resource, integers: 'int64' })[0]!.status, 'pass');
+});
+
 test.run();
