@@ -81,10 +81,10 @@ export class Cluster implements MatchEnvironment {
   }
 
   /**
-   * The REST mapping of a param kind: built-in kinds, declared kinds, else a kind some stored object
-   * has (namespaced when any of them has a namespace); null when the cluster serves no such kind.
+   * The scope of a kind (its REST mapping): built-in kinds, declared kinds, else a kind some stored
+   * object has (namespaced when any of them has a namespace); null when the cluster serves no such kind.
    */
-  paramMapping(gvk: GroupVersionKind): { readonly namespaced: boolean } | null {
+  scopeOf(gvk: GroupVersionKind): { readonly namespaced: boolean } | null {
     const builtin = builtinMapping(gvk);
     if (builtin) return { namespaced: builtin.namespaced };
     const declared = this.#declared.get(`${gvk.group}/${gvk.kind}`);

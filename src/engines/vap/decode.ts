@@ -24,6 +24,12 @@ export class InvalidObjectError extends KpcError {
     this.name = 'InvalidObjectError';
     this.errors = errors;
   }
+
+  /** `file:line: <message>` — the message already names every field. */
+  override toString(): string {
+    const where = this.file === undefined ? '' : this.line === undefined ? `${this.file}: ` : `${this.file}:${this.line}: `;
+    return `${where}${this.message}`;
+  }
 }
 
 /** Go's `%v`/`%q`/`%#v` as field.Error prints a bad value. */

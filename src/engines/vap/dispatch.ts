@@ -210,7 +210,7 @@ function reviewPolicy(
     return { review: { ...base, matched: false, configError: null, bindings: skipAll('not-matched', 'the policy does not match the request'), auditAnnotations: {} } };
   }
   const paramKind = paramKindGvk(policy);
-  const paramMapping = paramKind ? options.cluster.paramMapping(paramKind) : null;
+  const paramMapping = paramKind ? options.cluster.scopeOf(paramKind) : null;
   if (paramKind && !paramMapping) return policyError(`failed to find resource referenced by paramKind: '${gvkString(paramKind)}'`);
 
   const unsupported = unsupportedReason(policy, attributes, match, options);

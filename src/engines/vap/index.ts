@@ -32,7 +32,7 @@
 import type { CelAuthorizer } from '../cel/index.ts';
 import { describeError } from '../../util/errors.ts';
 import type { LoadedObject } from '../../util/eval-row.ts';
-import { attributesForObject, type AdmissionAttributes, type ObjectRequest } from './attributes.ts';
+import { attributesForObject, groupVersionKindOf, type AdmissionAttributes, type ObjectRequest } from './attributes.ts';
 import { loadBinding, type ValidatingAdmissionPolicyBinding } from './binding.ts';
 import { Cluster, type ClusterOptions } from './cluster.ts';
 import { dispatch, type AdmissionReview } from './dispatch.ts';
@@ -58,6 +58,22 @@ export { builtinEquivalentResources, EquivalentResourceRegistry, guessResource }
 export type { EquivalentResourceMapper, GroupVersionKind, GroupVersionResource } from './resources.ts';
 export { bindingVerdict } from './verdict.ts';
 export type { BindingVerdict } from './verdict.ts';
+
+function isAttributes(request: ObjectRequest | AdmissionAttributes): request is AdmissionAttributes {
+  return 'kind' in request && 'resource' in request && 'userInfo' in request;
+}
+
+/** The object's scope from the cluster's kinds (declared CRDs) when the caller did not say. */
+function withScope(request: ObjectRequest, cluster: Cluster): ObjectRequest {
+  const subject = request.object ?? request.oldObject;
+  if (request.namespaced !== undefined || !subject) return request;
+  try {
+    const scope = cluster.scopeOf(groupVersionKindOf(subject));
+    return scope ? { ...request, namespaced: scope.namespaced } : request;
+  } catch {
+    return request;
+  }
+}
 
 /** A policy or binding that could not be loaded (the apiserver would reject it). */
 export interface LoadProblem {
@@ -122,7 +138,7 @@ export class VapEngine {
 
   /** The plugin's decision on a request (given as attributes, or as an object request). */
   review(request: ObjectRequest | AdmissionAttributes): AdmissionReview {
-    const attributes = 'kind' in request && 'resource' in request && 'userInfo' in request ? (request as AdmissionAttributes) : attributesForObject(request as ObjectRequest);
+    const attributes = isAttributes(request) ? request : attributesForObject(withScope(request, this.cluster));
     return dispatch(this.policies, this.bindings, attributes, { cluster: this.cluster, ...(this.#authorizer ? { authorizer: this.#authorizer } : {}) });
   }
 
