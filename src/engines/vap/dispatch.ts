@@ -10,7 +10,7 @@
  */
 import type { CelAuditAnnotationResult, CelAuthorizer, CelDecision } from '../cel/index.ts';
 import { compareBytes } from '../../util/files.ts';
-import { describeError, KpcError } from '../../util/errors.ts';
+import { describeError, KpcError, UnsupportedError } from '../../util/errors.ts';
 import { celNamespaceObject, celRequest, isNamespaceKind, type AdmissionAttributes, type JsonObject } from './attributes.ts';
 import type { ValidatingAdmissionPolicyBinding, ValidationAction } from './binding.ts';
 import type { Cluster } from './cluster.ts';
@@ -21,7 +21,12 @@ import { paramKindGvk, type ValidatingAdmissionPolicy } from './policy.ts';
 import { groupResourceString, gvkString, sameGvk } from './resources.ts';
 
 /** Why a binding produced no evaluation, or what its evaluations came to. */
-export type BindingOutcome = 'not-matched' | 'no-params' | 'config-error' | 'unsupported' | 'evaluated';
+/**
+ * not-matched / no-params: not evaluated; config-error: the apiserver's configuration error;
+ * unsupported: beyond this evaluator; error: the input could not be evaluated (e.g. an object nested
+ * deeper than CEL accepts); evaluated: see the evaluations.
+ */
+export type BindingOutcome = 'not-matched' | 'no-params' | 'config-error' | 'unsupported' | 'error' | 'evaluated';
 
 /** The validator's result for one param. */
 export interface ParamEvaluation {
@@ -133,9 +138,11 @@ export function dispatch(policies: readonly ValidatingAdmissionPolicy[], binding
       outcome = reviewPolicy(policy, bindingsByPolicy.get(policyName)!, attributes, options, state);
     } catch (error) {
       // bad input (e.g. an object CEL cannot represent) fails this policy's review, not the run
-      const message = `unsupported: ${describeError(error).replace(/^unsupported: /, '')}`;
-      state.unsupported.push(`ValidatingAdmissionPolicy '${policy.name}': ${message}`);
-      const failed = bindingsByPolicy.get(policyName)!.map((binding): BindingReview => ({ policy: policy.name, binding: binding.name, validationActions: binding.validationActions, outcome: 'unsupported', message, evaluations: [], denials: [], warnings: [], auditFailures: [] }));
+      const unsupported = error instanceof UnsupportedError;
+      const message = unsupported ? describeError(error) : `could not evaluate the request: ${describeError(error)}`;
+      if (unsupported) state.unsupported.push(`ValidatingAdmissionPolicy '${policy.name}': ${message}`);
+      const outcome: BindingOutcome = unsupported ? 'unsupported' : 'error';
+      const failed = bindingsByPolicy.get(policyName)!.map((binding): BindingReview => ({ policy: policy.name, binding: binding.name, validationActions: binding.validationActions, outcome, message, evaluations: [], denials: [], warnings: [], auditFailures: [] }));
       reviews.push({ policy: policy.name, failurePolicy: policy.failurePolicy, matched: true, configError: null, bindings: failed, auditAnnotations: {} });
       continue;
     }
@@ -268,7 +275,7 @@ function reviewBinding(
   try {
     params = collectParams(paramKindGvk(policy), context.paramMapping, options.cluster, binding.paramRef, attributes.namespace);
   } catch (error) {
-    if (error instanceof KpcError) return unsupportedBinding(base, describeError(error), state);
+    if (error instanceof UnsupportedError) return unsupportedBinding(base, describeError(error), state);
     throw error;
   }
   if ('error' in params) return bindingError(params.error);

@@ -27,6 +27,7 @@ export function bindingVerdict(review: BindingReview): BindingVerdict {
       return { ...base, verdict: 'skip', message: review.message };
     case 'config-error':
     case 'unsupported':
+    case 'error':
       return { ...base, verdict: 'error', message: review.message };
     case 'evaluated':
       break;
