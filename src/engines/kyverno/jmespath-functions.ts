@@ -1,8 +1,9 @@
 /**
  * Kyverno's custom JMESPath functions (pkg/engine/jmespath/functions.go, arithmetic.go), registered
  * over the standard set (Kyverno's `sum` replaces the standard one). Functions whose result depends
- * on the clock, randomness, the network, certificate parsing or quantity formatting are refused
- * with UnsupportedError rather than approximated.
+ * on the clock, randomness, the network or certificate parsing are refused with UnsupportedError
+ * rather than approximated. Quantity arithmetic is exact (inf.Dec semantics) and prints results as
+ * Quantity.String() does.
  */
 import { createHash } from 'node:crypto';
 import { RE2JS } from 're2js';
@@ -13,7 +14,7 @@ import { deepEqual, FunctionTable, GoInt, isObject, JmesRuntimeError, type ArgTy
 import { goCompareStrings } from '../jmespath/strconv.ts';
 import { durationSeconds, formatDuration, SECOND, tryParseDuration } from './go/duration.ts';
 import { formatFloatG } from './go/fmt.ts';
-import { tryParseQuantity, type Quantity } from './go/quantity.ts';
+import { approximateFloat64, fromRaw, parseQuantity, QuantityError, quantityString, tryParseQuantity, type Quantity } from './go/quantity.ts';
 import { parseSemver } from './go/semver.ts';
 import { wildcardMatch } from './go/wildcard.ts';
 
@@ -163,12 +164,68 @@ function operand(fn: string, args: unknown[], index: number): Operand {
   throw generic(fn, 'invalid operand');
 }
 
-function unsupportedQuantity(fn: string): never {
-  throw new UnsupportedError(`JMESPath ${fn}() on resource quantities (Quantity canonical formatting is not reproduced)`);
+/** Digits a quantity operation may expand to (inputs like "1e999999999" would otherwise hang). */
+const MAX_QUANTITY_DIGITS = 4096;
+
+function pow10(fn: string, n: number): bigint {
+  if (n > MAX_QUANTITY_DIGITS) throw new UnsupportedError(`JMESPath ${fn}() on quantities more than ${MAX_QUANTITY_DIGITS} decimal digits apart`);
+  return 10n ** BigInt(n);
 }
 
-function quantityToFloat(q: Quantity): number {
-  return q.sign * Number(`${q.digits || '0'}e${q.exp}`);
+const magnitudeOf = (q: Quantity): bigint => BigInt(q.digits || '0');
+
+/** q1 ± q2 exactly (Quantity.Add / Sub: a zero receiver takes the other operand's format). */
+function addQuantities(fn: string, q1: Quantity, q2: Quantity, negate: boolean): string {
+  const exp = Math.min(q1.exp, q2.exp);
+  const u1 = BigInt(q1.sign) * magnitudeOf(q1) * pow10(fn, q1.exp - exp);
+  const u2 = BigInt(negate ? -q2.sign : q2.sign) * magnitudeOf(q2) * pow10(fn, q2.exp - exp);
+  return quantityString(fromRaw(u1 + u2, -exp, q1.sign === 0 ? q2.format : q1.format));
+}
+
+/** A scalar operand as a quantity: ParseQuantity(fmt.Sprintf("%v", f)). */
+function scalarQuantity(f: number): Quantity {
+  try {
+    return parseQuantity(formatFloatG(f));
+  } catch (error) {
+    if (error instanceof QuantityError) throw new JmesRuntimeError(error.message);
+    throw error;
+  }
+}
+
+/** Quantity × scalar: inf.Dec product, in the quantity's format. */
+function multiplyQuantity(q: Quantity, f: number): string {
+  const m = scalarQuantity(f);
+  return quantityString(fromRaw(BigInt(q.sign * m.sign) * magnitudeOf(q) * magnitudeOf(m), -(q.exp + m.exp), q.format));
+}
+
+/** Quantity / scalar: inf.Dec QuoRound to the larger of the two scales, rounding toward zero. */
+function divideQuantity(q: Quantity, f: number): string {
+  const d = scalarQuantity(f);
+  const scale = Math.max(q.scale, d.scale);
+  // trunc(q × 10^scale / d) = trunc(|q|digits × 10^(q.exp + scale − d.exp) / |d|digits)
+  const shift = q.exp + scale - d.exp;
+  let num = magnitudeOf(q);
+  let den = magnitudeOf(d);
+  if (shift >= 0) num *= pow10('divide', shift);
+  else den *= pow10('divide', -shift);
+  return quantityString(fromRaw(BigInt(q.sign * d.sign) * (num / den), scale, q.format));
+}
+
+/** int64(f) as amd64 converts it: NaN and out-of-range values give MinInt64. */
+function goInt64(f: number): bigint {
+  if (!Number.isFinite(f) || f >= 2 ** 63 || f < -(2 ** 63)) return -(2n ** 63n);
+  return BigInt(Math.trunc(f));
+}
+
+/** Quantity % Quantity: both as approximate floats that must be integers, in q1's format. */
+function moduloQuantities(q1: Quantity, q2: Quantity): string {
+  const f1 = approximateFloat64(q1);
+  const f2 = approximateFloat64(q2);
+  const i1 = goInt64(f1);
+  const i2 = goInt64(f2);
+  if (f1 !== Number(i1) || f2 !== Number(i2)) throw generic('modulo', 'Non-integer argument(s) passed for modulo');
+  if (i2 === 0n) throw zeroDivision('modulo');
+  return quantityString(fromRaw(i1 % i2, 0, q1.format));
 }
 
 function add(fn: string, args: unknown[]): unknown {
@@ -177,7 +234,7 @@ function add(fn: string, args: unknown[]): unknown {
   if (a.kind !== b.kind) throw typeMismatch(fn);
   if (a.kind === 'scalar') return a.value + (b as typeof a).value;
   if (a.kind === 'duration') return formatDuration(BigInt.asIntN(64, a.value + (b as typeof a).value));
-  return unsupportedQuantity(fn);
+  return addQuantities(fn, a.value, (b as typeof a).value, false);
 }
 
 const string1 = (name: string, f: (s: string) => unknown): FunctionEntry => ({ name, args: [{ types: ['string'] }], handler: (args) => f(argString(name, args, 0)) });
@@ -283,7 +340,7 @@ const KYVERNO_FUNCTIONS: FunctionEntry[] = [
       if (a.kind !== b.kind) throw typeMismatch('subtract');
       if (a.kind === 'scalar') return a.value - (b as typeof a).value;
       if (a.kind === 'duration') return formatDuration(BigInt.asIntN(64, a.value - (b as typeof a).value));
-      return unsupportedQuantity('subtract');
+      return addQuantities('subtract', a.value, (b as typeof a).value, true);
     },
   },
   {
@@ -296,7 +353,8 @@ const KYVERNO_FUNCTIONS: FunctionEntry[] = [
       if (a.kind === 'scalar' && b.kind === 'scalar') return a.value * b.value;
       if (b.kind !== 'scalar') throw typeMismatch('multiply');
       if (a.kind === 'duration') return formatDuration(floatToDuration(durationSeconds(a.value) * b.value * Number(SECOND)));
-      return unsupportedQuantity('multiply');
+      if (a.kind !== 'quantity') throw typeMismatch('multiply');
+      return multiplyQuantity(a.value, b.value);
     },
   },
   {
@@ -322,13 +380,13 @@ const KYVERNO_FUNCTIONS: FunctionEntry[] = [
         throw typeMismatch('divide');
       }
       if (b.kind === 'quantity') {
-        const divisor = quantityToFloat(b.value);
+        const divisor = approximateFloat64(b.value);
         if (divisor === 0) throw zeroDivision('divide');
-        return quantityToFloat(a.value) / divisor;
+        return approximateFloat64(a.value) / divisor;
       }
       if (b.kind === 'scalar') {
         if (b.value === 0) throw zeroDivision('divide');
-        return unsupportedQuantity('divide');
+        return divideQuantity(a.value, b.value);
       }
       throw typeMismatch('divide');
     },
@@ -343,16 +401,18 @@ const KYVERNO_FUNCTIONS: FunctionEntry[] = [
       if (a.kind === 'scalar') {
         const x = a.value;
         const y = (b as typeof a).value;
-        if (!Number.isInteger(x) || !Number.isInteger(y)) throw generic('modulo', 'Non-integer argument(s) passed for modulo');
-        if (y === 0) throw zeroDivision('modulo');
-        return Number(BigInt(x) % BigInt(y));
+        const i1 = goInt64(x);
+        const i2 = goInt64(y);
+        if (x !== Number(i1) || y !== Number(i2)) throw generic('modulo', 'Non-integer argument(s) passed for modulo');
+        if (i2 === 0n) throw zeroDivision('modulo');
+        return Number(i1 % i2);
       }
       if (a.kind === 'duration') {
         const y = (b as typeof a).value;
         if (y === 0n) throw zeroDivision('modulo');
         return formatDuration(a.value % y);
       }
-      return unsupportedQuantity('modulo');
+      return moduloQuantities(a.value, (b as typeof a).value);
     },
   },
   {

@@ -1,9 +1,11 @@
 /**
- * k8s.io/apimachinery resource.ParseQuantity and Quantity.Cmp, exact: the same scanner (which
- * accepts odd inputs such as "." or "-" as zero, as upstream does), decimal and binary suffixes,
- * decimal exponents (int32-truncated), rounding up to nano precision, and the BinarySI cap at
- * 2^63-1. Values are kept as (sign, digits, exponent) so huge exponents never expand.
+ * k8s.io/apimachinery resource.ParseQuantity, Quantity.Cmp, String() and AsApproximateFloat64,
+ * exact: the same scanner (which accepts odd inputs such as "." or "-" as zero, as upstream does),
+ * decimal and binary suffixes, decimal exponents (int32-truncated), the int64 fast path and the
+ * inf.Dec path (rounding up to nano precision, the BinarySI cap at 2^63-1) with the scale each
+ * leaves. Values are kept as (sign, digits, exponent) so huge exponents never expand.
  */
+import { goPow10 } from './math.ts';
 
 export interface Quantity {
   /** -1, 0 or 1. */
@@ -12,8 +14,15 @@ export interface Quantity {
   readonly digits: string;
   /** value = sign × digits × 10^exp. */
   readonly exp: number;
-  readonly format: 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
+  readonly format: QuantityFormat;
+  /**
+   * The scale of the inf.Dec ParseQuantity leaves (Quantity.AsDec().Scale()): value = unscaled ×
+   * 10^-scale. Float approximations (AsApproximateFloat64) and division scales depend on it.
+   */
+  readonly scale: number;
 }
+
+export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
 export class QuantityError extends Error {}
 
@@ -126,39 +135,70 @@ export function parseQuantity(str: string): Quantity {
 /** The quantity, or upstream's error message (no exception: operators probe strings in hot loops). */
 function scanQuantity(str: string): Quantity | string {
   if (str.length === 0) return ERR_FORMAT;
-  if (str === '0') return { sign: 0, digits: '', exp: 0, format: 'DecimalSI' };
+  if (str === '0') return fromRaw(0n, 0, 'DecimalSI');
   const s = scan(str);
   if (typeof s === 'string') return s;
   const suffix = interpretSuffix(s.suffix);
   if (!suffix) return "unable to parse quantity's suffix";
-  let digits: string;
-  let exp: number;
-  let negative: boolean;
-  const fastPrecision = suffix.format === 'BinarySI' ? (suffix.exponent >= 0 && s.denom.length === 0 ? 0 : -1) : 18 - (s.num.length + s.denom.length);
-  if (fastPrecision >= 0 && (suffix.format !== 'BinarySI' ? suffix.exponent - s.denom.length >= -9 : true)) {
-    // fast path: num+denom as an integer, scaled by the suffix
-    digits = s.num + s.denom;
-    exp = suffix.base === 10 ? suffix.exponent - s.denom.length : 0;
-    negative = !s.positive;
+  let format = suffix.format;
+  // the int64 fast path (value and scale kept as parsed)
+  let precision: number;
+  let scale: number;
+  let mantissa = 1n;
+  if (format === 'BinarySI') {
+    scale = 0;
+    if (suffix.exponent >= 0 && s.denom.length === 0) {
+      mantissa = 1n << BigInt(suffix.exponent);
+      precision = 15 - s.num.length - Math.trunc((suffix.exponent * 3) / 10) - 1;
+    } else precision = -1;
   } else {
-    const dec = decDigits(s.value);
-    if (!dec) return 'unable to parse numeric part of quantity';
-    digits = dec.digits;
-    exp = -dec.scale;
-    negative = dec.neg;
-    if (suffix.base === 10) exp += suffix.exponent;
+    scale = suffix.exponent;
+    precision = 18 - (s.num.length + s.denom.length);
   }
-  let magnitude = stripLeadingZeros(digits);
-  if (suffix.base === 2 && magnitude !== '') {
-    // multiply the unscaled digits by 2^exponent, keeping the decimal exponent
-    magnitude = (BigInt(magnitude) << BigInt(suffix.exponent)).toString();
+  if (precision >= 0) {
+    scale -= s.denom.length;
+    if (scale >= -9) {
+      const value = BigInt(s.num + s.denom);
+      const result = value * mantissa;
+      if (result <= MAX_INT64) return fromRaw(s.positive ? result : -result, -scale, format);
+    }
   }
-  let q = normalize(negative ? -1 : 1, magnitude, exp, suffix.format);
-  q = roundUpToNano(q);
-  if (q.format === 'BinarySI' && q.sign !== 0 && compareMagnitude(q, fromBigInt(MAX_INT64)) > 0) {
-    q = { ...fromBigInt(MAX_INT64), sign: q.sign, format: 'BinarySI' };
+  // inf.Dec path: exact, rounded up to nano (the scale becomes 9), BinarySI capped
+  const dec = decDigits(s.value);
+  if (!dec) return 'unable to parse numeric part of quantity';
+  let magnitude = BigInt(dec.digits === '' ? '0' : dec.digits);
+  let decScale = dec.scale;
+  if (suffix.base === 10) decScale -= suffix.exponent;
+  else magnitude <<= BigInt(suffix.exponent);
+  let n = normalize(magnitude === 0n ? 0 : 1, magnitude.toString(), -decScale, format);
+  if (magnitude !== 0n) {
+    if (decScale > 9) n = roundUpToNano(n);
+    decScale = 9;
   }
-  return q;
+  if (format === 'BinarySI' && compareMagnitude(n, MAX_INT64_NORMAL) > 0) {
+    n = MAX_INT64_NORMAL;
+    decScale = 0;
+  }
+  if (format === 'BinarySI' && n.sign !== 0 && compareMagnitude(n, ONE) < 0) format = 'DecimalSI';
+  return { sign: dec.neg ? -n.sign : n.sign, digits: n.digits, exp: n.exp, format, scale: decScale };
+}
+
+const MAX_INT64_NORMAL: Normal = { sign: 1, digits: '9223372036854775807', exp: 0, format: 'BinarySI' };
+const ONE: Normal = { sign: 1, digits: '1', exp: 0, format: 'DecimalSI' };
+
+/** Round a non-zero magnitude finer than 10^-9 up (away from zero) to the next nano. */
+function roundUpToNano(q: Normal): Normal {
+  if (q.exp >= -9) return q;
+  const drop = -9 - q.exp; // digits below the nano place
+  if (drop >= q.digits.length) return { sign: q.sign, digits: '1', exp: -9, format: q.format };
+  const kept = q.digits.slice(0, q.digits.length - drop);
+  return normalize(q.sign, (BigInt(kept) + 1n).toString(), -9, q.format); // the dropped digits end in non-zero
+}
+
+/** A Quantity from its AsDec() representation: unscaled × 10^-scale. */
+export function fromRaw(unscaled: bigint, scale: number, format: QuantityFormat): Quantity {
+  const sign = unscaled < 0n ? -1 : unscaled > 0n ? 1 : 0;
+  return { ...normalize(sign, (unscaled < 0n ? -unscaled : unscaled).toString(), -scale, format), scale };
 }
 
 export function tryParseQuantity(str: string): Quantity | null {
@@ -179,29 +219,16 @@ function stripLeadingZeros(d: string): string {
   return s;
 }
 
-function normalize(sign: number, digits: string, exp: number, format: Quantity['format']): Quantity {
+type Normal = Pick<Quantity, 'sign' | 'digits' | 'exp' | 'format'>;
+
+function normalize(sign: number, digits: string, exp: number, format: QuantityFormat): Normal {
   const stripped = stripLeadingZeros(digits);
   if (stripped === '') return { sign: 0, digits: '', exp: 0, format };
   const trimmed = stripped.replace(/0+$/, '');
   return { sign, digits: trimmed, exp: exp + (stripped.length - trimmed.length), format };
 }
 
-function fromBigInt(n: bigint): Quantity {
-  return normalize(n < 0n ? -1 : n > 0n ? 1 : 0, (n < 0n ? -n : n).toString(), 0, 'DecimalSI');
-}
-
-/** Non-zero values finer than 10^-9 are rounded up (away from zero) to the next nano. */
-function roundUpToNano(q: Quantity): Quantity {
-  if (q.sign === 0 || q.exp >= -9) return q;
-  const drop = -9 - q.exp; // digits below the nano place
-  if (drop >= q.digits.length) return { sign: q.sign, digits: '1', exp: -9, format: q.format };
-  const kept = q.digits.slice(0, q.digits.length - drop);
-  const rest = q.digits.slice(q.digits.length - drop);
-  const bumped = /[1-9]/.test(rest) ? (BigInt(kept) + 1n).toString() : kept;
-  return normalize(q.sign, bumped, -9, q.format);
-}
-
-function compareMagnitude(a: Quantity, b: Quantity): number {
+function compareMagnitude(a: Normal, b: Normal): number {
   // magnitude order: position of the most significant digit, then the digits themselves
   const ma = a.digits.length + a.exp;
   const mb = b.digits.length + b.exp;
@@ -210,4 +237,46 @@ function compareMagnitude(a: Quantity, b: Quantity): number {
   const da = a.digits.padEnd(len, '0');
   const db = b.digits.padEnd(len, '0');
   return da < db ? -1 : da > db ? 1 : 0;
+}
+
+const DEC_SUFFIX_BY_EXPONENT: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
+const BIN_SUFFIX_BY_EXPONENT: Record<number, string> = { 10: 'Ki', 20: 'Mi', 30: 'Gi', 40: 'Ti', 50: 'Pi', 60: 'Ei' };
+const KI: Normal = { sign: 1, digits: '1024', exp: 0, format: 'DecimalSI' };
+
+/**
+ * Quantity.String() of a freshly computed quantity (CanonicalizeBytes): BinarySI only for integers
+ * of magnitude ≥ 1024 (as a power-of-1024 suffix), otherwise decimal with the exponent lowered to a
+ * multiple of 3; an exponent with no suffix (beyond E or below n, or 1024^0) prints none, as upstream.
+ */
+export function quantityString(q: Normal): string {
+  if (q.sign === 0) return '0';
+  const sign = q.sign < 0 ? '-' : '';
+  let format = q.format;
+  if (format === 'BinarySI' && (compareMagnitude(q, KI) < 0 || q.exp < 0)) format = 'DecimalSI';
+  if (format === 'BinarySI') {
+    let n = BigInt(q.digits) * 10n ** BigInt(q.exp);
+    let times = 0;
+    while (n >= 1024n && n % 1024n === 0n) {
+      n /= 1024n;
+      times++;
+    }
+    return sign + n.toString() + (BIN_SUFFIX_BY_EXPONENT[times * 10] ?? '');
+  }
+  const lower = ((q.exp % 3) + 3) % 3;
+  const exponent = q.exp - lower;
+  const number = q.digits + '0'.repeat(lower);
+  if (format === 'DecimalExponent') return sign + number + (exponent === 0 ? '' : `e${exponent}`);
+  return sign + number + (DEC_SUFFIX_BY_EXPONENT[exponent] ?? '');
+}
+
+/** Quantity.AsApproximateFloat64: float64(unscaled) × math.Pow10(-scale). */
+export function approximateFloat64(q: Quantity): number {
+  let base = 0;
+  if (q.sign !== 0) {
+    const shift = q.exp + q.scale; // unscaled = ±digits × 10^shift, shift ≥ 0
+    base = shift > 400 ? Infinity : Number(BigInt(q.digits) * 10n ** BigInt(shift));
+    if (q.sign < 0) base = -base;
+  }
+  const exponent = -q.scale;
+  return exponent === 0 ? base : base * goPow10(exponent);
 }
