@@ -34,7 +34,7 @@ export interface AdmissionAttributes {
   readonly namespace: string;
   readonly userInfo: UserInfo;
   readonly dryRun: boolean;
-  /** The operation's options object (CreateOptions, UpdateOptions…), when the caller has one. */
+  /** The operation's options object (CreateOptions, UpdateOptions…; null for CONNECT). */
   readonly options: JsonObject | null;
 }
 
@@ -52,6 +52,7 @@ export interface ObjectRequest {
   /** Whether the kind is namespaced; default: the built-in mapping, else whether the object has a namespace. */
   readonly namespaced?: boolean;
   readonly dryRun?: boolean;
+  /** Default: `{kind: <Operation>Options, apiVersion: meta.k8s.io/v1}`. */
   readonly options?: JsonObject | null;
 }
 
@@ -126,8 +127,17 @@ export function attributesForObject(request: ObjectRequest): AdmissionAttributes
     namespace,
     userInfo: request.userInfo ?? {},
     dryRun: request.dryRun ?? false,
-    options: request.options ?? null,
+    options: request.options === undefined ? defaultOptions(operation) : request.options,
   };
+}
+
+/**
+ * The options object the apiserver's handlers decode from the query and stamp with their kind
+ * (CreateOptions…; CONNECT has none). Client-set fields such as fieldManager are the caller's to add.
+ */
+function defaultOptions(operation: Operation): JsonObject | null {
+  const kind = { CREATE: 'CreateOptions', UPDATE: 'UpdateOptions', DELETE: 'DeleteOptions', CONNECT: null }[operation];
+  return kind === null ? null : { kind, apiVersion: 'meta.k8s.io/v1' };
 }
 
 /**

@@ -279,10 +279,9 @@ function reviewBinding(
     throw error;
   }
   if ('error' in params) return bindingError(params.error);
-  if (params.params.length === 0) return { review: { ...base, ...nothing, outcome: 'no-params', message: 'no params found; parameterNotFoundAction Allow skips the policy' } };
-  if (context.unsupported !== null) return unsupportedBinding(base, context.unsupported, state);
 
-  // the namespace object of a Namespace request is not looked up (it would be itself)
+  // the namespace is fetched even when no param was found (a failed lookup fails the whole request);
+  // a Namespace request does not look up its own namespace
   const namespaceName = isNamespaceKind(attributes.kind) ? '' : attributes.namespace;
   let namespace: JsonObject | null = null;
   if (namespaceName !== '') {
@@ -292,6 +291,8 @@ function reviewBinding(
       return { review: { ...base, ...nothing, outcome: 'config-error', message }, requestError: { code: 404, reason: 'NotFound', message } };
     }
   }
+  if (params.params.length === 0) return { review: { ...base, ...nothing, outcome: 'no-params', message: 'no params found; parameterNotFoundAction Allow skips the policy' } };
+  if (context.unsupported !== null) return unsupportedBinding(base, context.unsupported, state);
 
   const evaluations: ParamEvaluation[] = [];
   const denials: Denial[] = [];

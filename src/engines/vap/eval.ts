@@ -1,6 +1,6 @@
 /**
  * `kpc eval` rows for ValidatingAdmissionPolicies: one row per resource × binding, each resource
- * reviewed as a CREATE by a user with no groups. The cluster holds every object given (policies'
+ * reviewed as a CREATE by user `kpc-eval` in group system:authenticated. The cluster holds every object given (policies'
  * files and resources alike: Namespaces give namespace labels, other objects can be params);
  * a namespace with no Namespace object is taken to exist with only the label the apiserver puts
  * on every namespace. A namespaced built-in kind without a namespace goes to "default", as with
@@ -20,6 +20,8 @@ import { bindingVerdict } from './verdict.ts';
 
 export const ENGINE = 'vap';
 const CONTROL_LABEL = 'kube-policy-compiler/control';
+/** Requests come from an authenticated user with no other group (every real user has this one). */
+const EVAL_USER = { username: 'kpc-eval', groups: ['system:authenticated'] };
 const PSS_CHECK_LABEL = 'kube-policy-compiler/pss-check';
 
 /** A row to produce for every resource: a policy × binding pair (or a lone policy or binding). */
@@ -43,7 +45,7 @@ export function vapEvalRows(policies: LoadedObject[], resources: LoadedObject[])
     let review: AdmissionReview | null = null;
     let failure: string | null = null;
     try {
-      const attributes = attributesForObject({ object });
+      const attributes = attributesForObject({ object, userInfo: EVAL_USER });
       if (attributes.namespace !== '' && cluster.namespace(attributes.namespace) === null) cluster.addNamespace(implicitNamespace(attributes));
       review = dispatch(loaded.policies, loaded.bindings, attributes, { cluster });
     } catch (error) {

@@ -30,7 +30,7 @@
  * - Static cost estimation on create is not performed; runtime cost limits are (CEL layer).
  */
 import type { CelAuthorizer } from '../cel/index.ts';
-import { describeError } from '../../util/errors.ts';
+import { describeError, KpcError } from '../../util/errors.ts';
 import type { LoadedObject } from '../../util/eval-row.ts';
 import { attributesForObject, groupVersionKindOf, type AdmissionAttributes, type ObjectRequest } from './attributes.ts';
 import { loadBinding, type ValidatingAdmissionPolicyBinding } from './binding.ts';
@@ -104,8 +104,16 @@ export function loadVapObjects(objects: readonly LoadedObject[]): LoadedVapObjec
       continue;
     }
     try {
-      if (type.kind === 'ValidatingAdmissionPolicy') policies.push(loadPolicy(object));
-      else bindings.push(loadBinding(object));
+      // names are unique per kind in a cluster: a second object of the same name is refused
+      if (type.kind === 'ValidatingAdmissionPolicy') {
+        const policy = loadPolicy(object);
+        if (policies.some((p) => p.name === policy.name)) throw alreadyExists(type.kind, policy.name, object);
+        policies.push(policy);
+      } else {
+        const binding = loadBinding(object);
+        if (bindings.some((b) => b.name === binding.name)) throw alreadyExists(type.kind, binding.name, object);
+        bindings.push(binding);
+      }
     } catch (error) {
       const metadata = object.value['metadata'];
       const name = typeof metadata === 'object' && metadata !== null && typeof (metadata as Record<string, unknown>)['name'] === 'string' ? ((metadata as Record<string, unknown>)['name'] as string) : '';
@@ -113,6 +121,11 @@ export function loadVapObjects(objects: readonly LoadedObject[]): LoadedVapObjec
     }
   }
   return { policies, bindings, problems, others };
+}
+
+function alreadyExists(kind: string, name: string, object: LoadedObject): KpcError {
+  const plural = kind === 'ValidatingAdmissionPolicy' ? 'validatingadmissionpolicies' : 'validatingadmissionpolicybindings';
+  return new KpcError(`${plural}.admissionregistration.k8s.io ${JSON.stringify(name)} already exists`, { file: object.file, line: object.line, field: 'metadata.name' });
 }
 
 export interface VapEngineOptions extends ClusterOptions {

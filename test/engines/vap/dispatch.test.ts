@@ -222,4 +222,25 @@ test('runaway input ends in an error within a bound: CEL cost limit, objects nes
   assert.match(verdict!.message, /^could not evaluate the request: /);
 });
 
+test('the namespace is looked up even when an Allow binding found no params (a missing one fails the request)', () => {
+  const p = sorry({ paramKind: { apiVersion: 'v1', kind: 'ConfigMap' } });
+  const b = binding('b', 'denypolicy.example.com', { paramRef: { name: 'absent', parameterNotFoundAction: 'Allow' } });
+  const engine = new VapEngine([loaded(p), loaded(b)], { namespaces: [namespace('default')] });
+  assert.equal(engine.verdicts({ object: pod('p', 'default') }).map((v) => v.verdict), ['skip']);
+  assert.is(engine.review({ object: pod('p', 'ghost') }).status?.reason, 'NotFound');
+});
+
+test('request.options is the operation\'s options object; dryRun is false unless set', () => {
+  const p = sorry({ validations: [{ expression: "request.options.kind == 'CreateOptions' && request.options.apiVersion == 'meta.k8s.io/v1' && request.dryRun == false", message: 'options' }] });
+  assert.is(reviewWith(['Deny'], p).allowed, true);
+});
+
+test('a second policy or binding with the same name is refused, as the apiserver would', () => {
+  const engine = new VapEngine([loaded(sorry(), 1), loaded(sorry(), 9), loaded(binding('b', 'denypolicy.example.com'), 20), loaded(binding('b', 'denypolicy.example.com'), 30)]);
+  assert.equal(engine.problems.map((p) => p.message), [
+    'inline.yaml:9: metadata.name: validatingadmissionpolicies.admissionregistration.k8s.io "denypolicy.example.com" already exists',
+    'inline.yaml:30: metadata.name: validatingadmissionpolicybindings.admissionregistration.k8s.io "b" already exists',
+  ]);
+});
+
 test.run();
