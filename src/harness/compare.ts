@@ -1,0 +1,169 @@
+import type { CompiledBuild, ControlArtifacts } from './artifacts.ts';
+import type { ControlVerdicts } from './evaluate.ts';
+import { EXPECTED_DIFFERENCES } from './expected-differences.ts';
+import { KNOWN_BUGS, type KnownBug } from './known-bugs.ts';
+import { ENGINES, type EngineName, type EngineVerdict, type Outcome, type ReplayCase } from './types.ts';
+
+/**
+ * Comparing every engine with the reference, and the tallies the report is made of: the
+ * controls × engines matrix, the rules each engine was seen failing (non-vacuity), divergences.
+ */
+
+export interface Divergence {
+  /** `<fixture>#<variant>@<namespace>:<control>` */
+  readonly id: string;
+  readonly fixture: string;
+  readonly file: string;
+  readonly line: number;
+  readonly variant: string;
+  readonly namespace: string;
+  readonly pssVersion: string;
+  readonly control: string;
+  /** The engines whose verdict differs from the reference (beyond the expected differences). */
+  readonly engines: readonly EngineName[];
+  readonly verdicts: Partial<Record<EngineName, EngineVerdict>>;
+  /** The known compiler/engine bug this divergence is traced to, if any. */
+  readonly knownBug?: string;
+}
+
+export interface Counts {
+  pass: number;
+  fail: number;
+  'not-applied': number;
+  error: number;
+  /** Verdicts that differ from the reference as an expected difference explains. */
+  expected: number;
+}
+
+const emptyCounts = (): Counts => ({ pass: 0, fail: 0, 'not-applied': 0, error: 0, expected: 0 });
+
+/** Same verdict as the reference: outcome, and for a failure the admission effect and the failing rules. */
+export function agrees(reference: EngineVerdict, actual: EngineVerdict): boolean {
+  if (reference.outcome !== actual.outcome) return false;
+  if (reference.outcome !== 'fail') return true;
+  if (reference.action !== actual.action) return false;
+  if (reference.failedRules && actual.failedRules) return sameSet(reference.failedRules, actual.failedRules);
+  return true;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
+}
+
+/**
+ * The engines whose verdict differs from the reference, beyond the expected differences; `onVerdict`
+ * sees each engine's verdict with the matrix bucket it counts in.
+ */
+export function divergingEngines(
+  replay: ReplayCase,
+  artifacts: ControlArtifacts,
+  build: CompiledBuild,
+  verdicts: ControlVerdicts,
+  onVerdict?: (engine: EngineName, verdict: EngineVerdict, counted: keyof Counts, expected: string | undefined) => void,
+): EngineName[] {
+  const reference = verdicts.reference!;
+  const diverging: EngineName[] = [];
+  for (const engine of ENGINES) {
+    const actual = verdicts[engine];
+    if (!actual) continue;
+    let counted: keyof Counts = actual.outcome;
+    let expected: string | undefined;
+    if (engine !== 'reference' && !agrees(reference, actual)) {
+      const explained = EXPECTED_DIFFERENCES.find((d) => d.engines.includes(engine) && d.explains({ engine, replay, artifacts, build, reference, actual }));
+      if (explained) {
+        counted = 'expected';
+        expected = explained.id;
+      } else {
+        diverging.push(engine);
+      }
+    }
+    onVerdict?.(engine, actual, counted, expected);
+  }
+  return diverging;
+}
+
+export class Tally {
+  /** control → engine → outcome counts */
+  readonly matrix = new Map<string, Map<EngineName, Counts>>();
+  /** control → engine → rule name (as the engine names it) → failures seen; only counted when `countRules`. */
+  readonly ruleFailures = new Map<string, Map<EngineName, Map<string, number>>>();
+  /** control → engine → outcome counts, restricted to the cases non-vacuity is judged on. */
+  readonly coverage = new Map<string, Map<EngineName, Counts>>();
+  readonly divergences: Divergence[] = [];
+  /** Expected difference id → times it explained a verdict. */
+  readonly expectedUsed = new Map<string, number>();
+  /** Known bug id → divergences traced to it. */
+  readonly knownBugsSeen = new Map<string, number>();
+  comparisons = 0;
+  agreements = 0;
+  /** Engine verdicts recorded (reference included), cached or not. */
+  verdicts = 0;
+
+  /** Compare one control's verdicts on one case; returns the divergence, if any. */
+  record(replay: ReplayCase, artifacts: ControlArtifacts, build: CompiledBuild, verdicts: ControlVerdicts, options: { countCoverage: boolean }): Divergence | undefined {
+    const control = artifacts.control.id;
+    const pssVersion = build.pssVersion;
+    const diverging = divergingEngines(replay, artifacts, build, verdicts, (engine, actual, counted, expected) => {
+      this.verdicts++;
+      if (expected) this.expectedUsed.set(expected, (this.expectedUsed.get(expected) ?? 0) + 1);
+      bump(this.matrix, control, engine, counted);
+      if (options.countCoverage) {
+        bump(this.coverage, control, engine, actual.outcome);
+        this.#countRules(control, engine, actual);
+      }
+    });
+    this.comparisons++;
+    if (diverging.length === 0) {
+      this.agreements++;
+      return undefined;
+    }
+    const bug = knownBugFor(replay, control, diverging, verdicts, build);
+    if (bug) this.knownBugsSeen.set(bug.id, (this.knownBugsSeen.get(bug.id) ?? 0) + 1);
+    const divergence = makeDivergence(replay, control, diverging, verdicts, pssVersion, bug);
+    this.divergences.push(divergence);
+    return divergence;
+  }
+
+  #countRules(control: string, engine: EngineName, verdict: EngineVerdict): void {
+    let byEngine = this.ruleFailures.get(control);
+    if (!byEngine) this.ruleFailures.set(control, (byEngine = new Map()));
+    let byRule = byEngine.get(engine);
+    if (!byRule) byEngine.set(engine, (byRule = new Map()));
+    // Kyverno: count its own rule names (autogen rules included), so each generated rule must fire.
+    const names = engine === 'kyverno' ? (verdict.ruleResponses ?? []).filter((r) => r.status === 'fail').map((r) => r.name) : (verdict.failedRules ?? []);
+    for (const name of names) byRule.set(name, (byRule.get(name) ?? 0) + 1);
+    if (engine === 'kyverno') for (const r of verdict.ruleResponses ?? []) if (!byRule.has(r.name)) byRule.set(r.name, 0);
+  }
+}
+
+export function makeDivergence(replay: ReplayCase, control: string, engines: readonly EngineName[], verdicts: ControlVerdicts, pssVersion: string, bug?: KnownBug): Divergence {
+  return {
+    id: `${replay.origin.fixture}#${replay.variant}@${replay.namespace.name}:${control}`,
+    fixture: replay.origin.fixture,
+    file: replay.origin.file,
+    line: replay.origin.line,
+    variant: replay.variant,
+    namespace: replay.namespace.name,
+    pssVersion,
+    control,
+    engines,
+    verdicts,
+    ...(bug ? { knownBug: `${bug.kind} bug ${bug.id}: ${bug.description}` } : {}),
+  };
+}
+
+function bump(map: Map<string, Map<EngineName, Counts>>, control: string, engine: EngineName, key: keyof Counts | Outcome): void {
+  let byEngine = map.get(control);
+  if (!byEngine) map.set(control, (byEngine = new Map()));
+  let counts = byEngine.get(engine);
+  if (!counts) byEngine.set(engine, (counts = emptyCounts()));
+  counts[key]++;
+}
+
+/** The known bug explaining every diverging engine of this comparison, if there is one. */
+export function knownBugFor(replay: ReplayCase, control: string, engines: readonly EngineName[], verdicts: ControlVerdicts, build: CompiledBuild): KnownBug | undefined {
+  const reference = verdicts.reference!;
+  return KNOWN_BUGS.find((bug) => engines.every((engine) => bug.matches({ control, engine, reference, actual: verdicts[engine]!, replay, build })));
+}

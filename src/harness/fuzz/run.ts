@@ -1,0 +1,202 @@
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import type { CaseFailure } from '../../util/report.ts';
+import type { CompiledBuild } from '../artifacts.ts';
+import { divergingEngines, knownBugFor, makeDivergence, Tally, type Counts, type Divergence } from '../compare.ts';
+import { namespacePlan } from '../namespaces.ts';
+import { scopeSelects } from '../policy-reference.ts';
+import { describeVerdict, NORMALIZATION_NOTE } from '../report.ts';
+import { evaluateCase } from '../replay.ts';
+import { BuildCache, type HarnessOptions } from '../run.ts';
+import { ENGINES, VARIANT_KINDS, type EngineName, type HarnessNamespace, type ReplayCase } from '../types.ts';
+import { admittedVariant } from '../variants.ts';
+import { fuzzInput, type FuzzInput } from './arbitraries.ts';
+
+/**
+ * `kpc test --fuzz N --seed S`: N random objects through every engine and the reference, with
+ * fast-check. The first divergence stops the run; fast-check shrinks it to a minimal object, which
+ * is reported with the seed and the path that replay it.
+ */
+
+export const DEFAULT_FUZZ_SEED = 424242;
+
+
+export interface FuzzOptions {
+  readonly root: string;
+  readonly count: number;
+  readonly seed: number;
+  readonly mutate?: HarnessOptions['mutate'];
+  readonly onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+export interface FuzzReport {
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: CaseFailure[];
+  skips: { id: string; reason: string }[];
+  seed: number;
+  runs: number;
+  pssVersion: string;
+  normalization: string;
+  engines: EngineName[];
+  verdicts: Record<string, Partial<Record<EngineName, Counts>>>;
+  divergences: Divergence[];
+  /** The shrunk object that diverges, as admitted (before normalization), and where. */
+  counterexample: { kind: string; namespace: string; object: Record<string, unknown>; path: string; shrinks: number } | null;
+  /** Divergences traced to a known compiler or engine bug (they count as failures; the search went on). */
+  knownBugDivergences: number;
+  replay: string;
+  seconds: number;
+  verdictsEvaluated: number;
+  verdictsPerSecond: number;
+}
+
+export interface FuzzResult {
+  readonly report: FuzzReport;
+}
+
+export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
+  const started = performance.now();
+  const { model, compiled } = await new BuildCache(options.root, options.mutate).get();
+  // Every namespace of the harness plan, weighted by how many controls apply there.
+  const namespaces = namespacePlan(model).map((p) => p.namespace);
+  const weights = namespaces.map((ns) => 1 + model.controls.filter((c) => scopeSelects(c, ns.labels)).length);
+  const tally = new Tally();
+  let runs = 0;
+  let failing = false;
+
+  const property = fc.property(fuzzInput(VARIANT_KINDS, weights), (input) => {
+    const replay = fuzzReplay(input, namespaces, failing ? 'shrink' : `fuzz#${runs + 1}`);
+    const { controls } = evaluateCase(compiled, replay);
+    let diverges = false;
+    for (const { artifacts, verdicts } of controls) {
+      if (failing) {
+        // Shrinking: only ask whether the smaller object still diverges in a way no known bug explains.
+        const engines = divergingEngines(replay, artifacts, compiled, verdicts);
+        if (engines.length > 0 && !knownBugFor(replay, artifacts.control.id, engines, verdicts, compiled)) return false;
+        continue;
+      }
+      // A divergence a known bug explains is counted, and the search goes on for unknown ones.
+      const divergence = tally.record(replay, artifacts, compiled, verdicts, { countCoverage: false });
+      if (divergence && !divergence.knownBug) diverges = true;
+    }
+    if (!failing) {
+      runs++;
+      if (runs % 100 === 0 || runs === options.count) options.onProgress?.('fuzz', runs, options.count);
+    }
+    if (diverges) failing = true;
+    return !diverges;
+  });
+  const details = fc.check(property, { numRuns: options.count, seed: options.seed });
+  if (details.failed && details.errorInstance && !details.counterexample) throw details.errorInstance;
+
+  const failures: CaseFailure[] = [];
+  const divergences: Divergence[] = [];
+  let counterexample: FuzzReport['counterexample'] = null;
+  const replayCommand = `kpc test --fuzz ${options.count} --seed ${options.seed}`;
+  if (details.failed && details.counterexample) {
+    const [input] = details.counterexample;
+    const replay = fuzzReplay(input, namespaces, `fuzz (seed ${options.seed}, path ${details.counterexamplePath})`);
+    for (const { artifacts, verdicts } of evaluateCase(compiled, replay).controls) {
+      const engines = divergingEngines(replay, artifacts, compiled, verdicts);
+      if (engines.length > 0) divergences.push(makeDivergence(replay, artifacts.control.id, engines, verdicts, model.pssVersion, knownBugFor(replay, artifacts.control.id, engines, verdicts, compiled)));
+    }
+    counterexample = {
+      kind: input.kind,
+      namespace: replay.namespace.name,
+      object: replay.object,
+      path: details.counterexamplePath ?? '',
+      shrinks: details.numShrinks,
+    };
+    for (const d of divergences) failures.push(fuzzFailure(d, input, replay, replayCommand, details.counterexamplePath ?? ''));
+  }
+  const known = new Map<string, Divergence[]>();
+  for (const d of tally.divergences) if (d.knownBug) known.set(d.knownBug, [...(known.get(d.knownBug) ?? []), d]);
+  for (const [bug, list] of known) {
+    failures.push({ id: `fuzz:known-bug`, expected: 'no divergence', actual: `${list.length} divergences traced to a known bug`, detail: `${bug}\ne.g. ${list.slice(0, 5).map((d) => d.id).join(', ')}` });
+  }
+  const verdicts: FuzzReport['verdicts'] = {};
+  for (const [control, byEngine] of tally.matrix) verdicts[control] = Object.fromEntries(byEngine);
+  const seconds = (performance.now() - started) / 1000;
+  // A case fails when any control diverged on it (known bugs included).
+  const failed = new Set(tally.divergences.map((d) => d.fixture)).size;
+  return {
+    report: {
+      total: runs,
+      passed: runs - failed,
+      failed,
+      skipped: 0,
+      failures,
+      skips: [],
+      seed: options.seed,
+      runs,
+      pssVersion: model.pssVersion,
+      normalization: NORMALIZATION_NOTE,
+      engines: [...ENGINES],
+      verdicts,
+      divergences,
+      counterexample,
+      knownBugDivergences: [...known.values()].reduce((n, list) => n + list.length, 0),
+      replay: replayCommand,
+      seconds: Math.round(seconds * 100) / 100,
+      verdictsEvaluated: tally.verdicts,
+      verdictsPerSecond: Math.round(tally.verdicts / seconds),
+    },
+  };
+}
+
+/** The case a fuzz input admits (normalized as admission does). */
+export function fuzzReplay(input: FuzzInput, namespaces: readonly HarnessNamespace[], fixture: string): ReplayCase {
+  const namespace = namespaces[input.namespace % namespaces.length]!;
+  return { origin: { fixture, file: '<fuzz>', line: 0 }, variant: input.kind, namespace, ...admittedVariant(input.pod, input.kind, namespace.name) };
+}
+
+function fuzzFailure(d: Divergence, input: FuzzInput, replay: ReplayCase, command: string, path: string): CaseFailure {
+  const lines = ENGINES.filter((e) => d.verdicts[e]).map((e) => `${e.padEnd(16)} ${describeVerdict(d.verdicts[e])}${d.verdicts[e]!.message ? `: ${d.verdicts[e]!.message}` : ''}`);
+  return {
+    id: `fuzz:${d.control}#${input.kind}@${replay.namespace.name}`,
+    expected: `reference: ${describeVerdict(d.verdicts.reference)}`,
+    actual: d.engines.map((e) => `${e}: ${describeVerdict(d.verdicts[e])}`).join('; '),
+    detail: `${lines.join('\n')}\nminimal pod (replayed as ${input.kind} in ${replay.namespace.name}):\n${stringify(input.pod).trimEnd()}\nreplay: ${command} (counterexample path ${path})`,
+  };
+}
+
+export function printFuzzSummary(result: FuzzResult, out: (line: string) => void): void {
+  const r = result.report;
+  out(`kpc test --fuzz: ${r.runs} random objects at ${r.pssVersion}, seed ${r.seed}`);
+  out(`  ${r.normalization}`);
+  const controls = Object.keys(r.verdicts).sort();
+  const header = ['control', ...r.engines];
+  const rows = controls.map((c) => [c, ...r.engines.map((e) => {
+    const counts = r.verdicts[c]?.[e];
+    return counts ? `${counts.pass}/${counts.fail}/${counts['not-applied']}/${counts.error}${counts.expected ? ` +${counts.expected}` : ''}` : '—';
+  })]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  out('verdicts: pass/fail/not-applied/error (+ expected differences)');
+  out(line(header));
+  out(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) out(line(row));
+  out(`${r.verdictsEvaluated} verdicts in ${r.seconds} s (${r.verdictsPerSecond}/s)`);
+  for (const failure of r.failures) {
+    out(`FAIL ${failure.id}`);
+    out(`  expected: ${failure.expected}`);
+    out(`  actual:   ${failure.actual}`);
+    out(`  ${failure.detail.split('\n').join('\n  ')}`);
+  }
+  out(`${r.passed} passed, ${r.failed} failed`);
+}
+
+export function fuzzJunitXml(result: FuzzResult): string {
+  const r = result.report;
+  const failure = r.failures.map((f) => `${f.id}\n${f.expected}\n${f.actual}\n${f.detail}`).join('\n\n');
+  const escape = (t: string) => t.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const testcase = failure
+    ? `    <testcase classname="kpc.fuzz" name="seed ${r.seed}, ${r.runs} objects"><failure message="${escape(r.failures[0]!.id)}">${escape(failure)}</failure></testcase>`
+    : `    <testcase classname="kpc.fuzz" name="seed ${r.seed}, ${r.runs} objects"/>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kpc test --fuzz" tests="1" failures="${r.failed}" time="${r.seconds}">\n  <testsuite name="fuzz" tests="1" failures="${r.failed}">\n${testcase}\n  </testsuite>\n</testsuites>\n`;
+}
+
+export type { CompiledBuild };

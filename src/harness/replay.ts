@@ -1,0 +1,73 @@
+import { LABELS } from '../engines/psa/index.ts';
+import type { CompiledBuild, ControlArtifacts } from './artifacts.ts';
+import { isLoadFailure } from './artifacts.ts';
+import { gatekeeperVerdict, kyvernoVerdict, psaCase, psaVerdict, referenceVerdict, type ControlVerdicts, type PsaCaseResult } from './evaluate.ts';
+import type { EngineVerdict, ReplayCase } from './types.ts';
+
+/**
+ * Evaluating a case against every control of a build, with a verdict cache: an engine given the
+ * same artifact, the same object and the same namespace answers once. Builds for different PSS
+ * versions share most artifacts and the corpus repeats most pods, so most verdicts are reused.
+ *
+ * The cache key leaves out the namespace's PSA *version* labels: only PSA reads them, and PSA is
+ * evaluated per case, uncached. Everything else the Kyverno and Gatekeeper engines are given
+ * (artifact content, object, namespace name and labels) is in the key.
+ */
+export class VerdictCache {
+  readonly #entries = new Map<string, EngineVerdict>();
+  /** Case content → small id, so entry keys stay short. */
+  readonly #caseIds = new Map<string, number>();
+  hits = 0;
+  misses = 0;
+
+  caseId(replay: ReplayCase): number {
+    const key = caseKey(replay);
+    let id = this.#caseIds.get(key);
+    if (id === undefined) this.#caseIds.set(key, (id = this.#caseIds.size));
+    return id;
+  }
+
+  get(artifact: number, caseId: number, compute: () => EngineVerdict): EngineVerdict {
+    const key = `${artifact}:${caseId}`;
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
+    this.misses++;
+    const verdict = compute();
+    this.#entries.set(key, verdict);
+    return verdict;
+  }
+}
+
+const VERSION_LABELS = new Set<string>([LABELS.enforceVersion, LABELS.warnVersion, LABELS.auditVersion]);
+
+/** The part of a case every Kyverno/Gatekeeper verdict depends on. */
+export function caseKey(replay: ReplayCase): string {
+  const labels = Object.entries(replay.namespace.labels).filter(([key]) => !VERSION_LABELS.has(key));
+  return `${replay.namespace.name}\n${JSON.stringify(labels)}\n${JSON.stringify(replay.object)}`;
+}
+
+export interface CaseVerdicts {
+  readonly psa: PsaCaseResult;
+  readonly controls: readonly { readonly artifacts: ControlArtifacts; readonly verdicts: ControlVerdicts }[];
+}
+
+/** Every control of the build judged by every engine on one case. */
+export function evaluateCase(build: CompiledBuild, replay: ReplayCase, cache?: VerdictCache): CaseVerdicts {
+  const psa = psaCase(build, replay);
+  const caseId = cache ? cache.caseId(replay) : 0;
+  const cached = (artifact: number, compute: () => EngineVerdict): EngineVerdict => (cache ? cache.get(artifact, caseId, compute) : compute());
+  const controls = build.controls.map((artifacts) => {
+    const { control } = artifacts;
+    const kyverno = isLoadFailure(artifacts.kyverno) ? kyvernoVerdict(artifacts.kyverno, control, replay) : cached(artifacts.kyverno.key, () => kyvernoVerdict(artifacts.kyverno, control, replay));
+    const rego = isLoadFailure(artifacts.rego) ? gatekeeperVerdict(artifacts.rego, control, replay) : cached(artifacts.rego.key, () => gatekeeperVerdict(artifacts.rego, control, replay));
+    const cel = isLoadFailure(artifacts.cel) ? gatekeeperVerdict(artifacts.cel, control, replay) : cached(artifacts.cel.key, () => gatekeeperVerdict(artifacts.cel, control, replay));
+    const verdicts: ControlVerdicts = { reference: referenceVerdict(control, replay), kyverno, 'gatekeeper-rego': rego, 'gatekeeper-cel': cel };
+    const psaResult = psaVerdict(psa, control);
+    if (psaResult) verdicts.psa = psaResult;
+    return { artifacts, verdicts };
+  });
+  return { psa, controls };
+}
