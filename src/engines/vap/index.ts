@@ -18,16 +18,19 @@
  * engine.verdicts({ object: pod });       // [{policy, binding, verdict: pass|fail|skip|error, message}]
  * ```
  *
- * Known divergences (each reported, never silently passed):
- * - The object is evaluated as given: the apiserver's defaulting and typed round trip (e.g.
- *   `spec.securityContext: {}` on every stored Pod, `metadata.creationTimestamp: null`) are not
- *   applied. Expressions that distinguish an absent field from its default can differ.
- * - A match through an equivalent resource in another version (matchPolicy Equivalent) would
- *   convert the object: unsupported. So are params stored in another version of their kind.
- * - `authorizer` needs a caller-supplied CelAuthorizer; a policy using it without one is unsupported.
- * - Audit annotation expressions see the same namespaceObject as validations (upstream hands them
- *   the unreduced Namespace).
- * - Static cost estimation on create is not performed; runtime cost limits are (CEL layer).
+ * Known divergences:
+ * - Not detectable per request (documented here, not reported): the object is evaluated as given,
+ *   without the apiserver's defaulting and typed round trip (e.g. `spec.securityContext: {}` on
+ *   every stored Pod, `metadata.creationTimestamp: null`), so an expression that tells an absent
+ *   field from its default can decide differently. Callers who need it must default the object.
+ * - Reported as unsupported: a match through an equivalent resource in another version
+ *   (matchPolicy Equivalent) or a param stored in another version of its kind (both need a
+ *   conversion); a policy using `authorizer` when no CelAuthorizer was supplied.
+ * - Audit annotation expressions see the same reduced namespaceObject as validations (upstream
+ *   hands them the whole Namespace); CEL `request`/`namespaceObject` are `dyn` (CEL layer), so a
+ *   misspelt field there is a runtime error, not a compile error; no static cost estimate on load.
+ * - Policies and bindings are visited in name order (upstream: map and informer order), so the
+ *   denial reported first is reproducible.
  */
 import type { CelAuthorizer } from '../cel/index.ts';
 import { describeError, KpcError } from '../../util/errors.ts';
