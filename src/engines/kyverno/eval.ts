@@ -1,7 +1,8 @@
 /**
  * `kpc eval` rows for Kyverno policies: one row per resource × computed rule (autogen rules
  * included) of every ClusterPolicy/Policy, and per resource × ValidatingPolicy. Resources are
- * loaded as `kyverno apply` loads them (namespace "default" for namespaced kinds). A rule that
+ * loaded as `kyverno apply` loads them (namespace "default" for namespaced kinds); the labels of
+ * Namespace objects among the resources are what namespaceSelectors see. A rule that
  * gives no response is a `skip` row whose message starts with "no response"; a verdict this
  * evaluator cannot reproduce is an `error` row whose message starts with "unsupported".
  */
@@ -37,6 +38,14 @@ export function kyvernoEvalRows(policies: LoadedObject[], resources: LoadedObjec
       loaded.push({ source: p, policy: null, error: describeError(error) });
     }
   }
+  // namespaceSelector reads the labels of the Namespace objects given among the resources
+  const namespaceLabels = new Map<string, Record<string, string>>();
+  for (const r of resources) {
+    if (getKind(r.value) !== 'Namespace' || getApiVersion(r.value) !== 'v1') continue;
+    const metadata = isObject(r.value['metadata']) ? r.value['metadata'] : {};
+    const labels = isObject(metadata['labels']) ? metadata['labels'] : {};
+    namespaceLabels.set(getName(r.value), Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string')));
+  }
   const rows: EvalRow[] = [];
   for (const r of resources) {
     const resource = cliDefaults(r.value);
@@ -53,7 +62,7 @@ export function kyvernoEvalRows(policies: LoadedObject[], resources: LoadedObjec
       }
       let evaluation;
       try {
-        evaluation = evaluate(policy, { resource, exceptions });
+        evaluation = evaluate(policy, { resource, exceptions, namespaceLabels: namespaceLabels.get(getNamespace(resource)) ?? null });
       } catch (e) {
         rows.push({ ...common, rule: '', verdict: 'error', message: describeError(e) });
         continue;

@@ -76,4 +76,28 @@ test('a policy that cannot be loaded gives an error row per resource', () => {
   assert.is(rows[0]!.policy, 'broken');
 });
 
+test('namespaceSelector reads the labels of Namespace objects given as resources', () => {
+  const selective = obj({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'ns-selected' },
+    spec: {
+      rules: [
+        {
+          name: 'no-host-network',
+          match: { any: [{ resources: { kinds: ['Pod'], namespaceSelector: { matchLabels: { enforce: 'yes' } } } }] },
+          validate: { message: 'no', pattern: { spec: { '=(hostNetwork)': false } } },
+        },
+      ],
+    },
+  });
+  const inNs = (ns: string) => obj({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: ns }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'nginx' }] } });
+  const ns = (name: string, labels: Record<string, string>) => obj({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  const rows = kyvernoEvalRows([selective], [inNs('a'), inNs('b'), inNs('c'), ns('a', { enforce: 'yes' }), ns('b', { enforce: 'no' })]);
+  const verdict = (n: string) => rows.find((r) => r.kind === 'Pod' && r.namespace === n)!.verdict;
+  assert.is(verdict('a'), 'fail');
+  assert.is(verdict('b'), 'skip');
+  assert.is(verdict('c'), 'skip');
+});
+
 test.run();
