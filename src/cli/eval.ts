@@ -16,6 +16,7 @@ Policies are recognised by kind:
   Kyverno      kyverno.io ClusterPolicy, Policy, PolicyException; policies.kyverno.io ValidatingPolicy
   Gatekeeper   templates.gatekeeper.sh ConstraintTemplate with its constraints.gatekeeper.sh Constraints
                (and expansion.gatekeeper.sh ExpansionTemplates)
+  Native       admissionregistration.k8s.io ValidatingAdmissionPolicy with its Bindings
   PSA          --psa baseline|restricted|privileged[:vX.Y|latest] (no policy file needed)
 
 Resources: any objects (Pods, workloads, Namespaces — whose labels namespace selectors read).
@@ -35,6 +36,7 @@ Exit codes: 0 when nothing fails, 1 when a verdict is fail or error (or an input
 
 const KYVERNO_GROUPS = new Set(['kyverno.io', 'policies.kyverno.io']);
 const GATEKEEPER_GROUPS = new Set(['templates.gatekeeper.sh', 'constraints.gatekeeper.sh', 'expansion.gatekeeper.sh']);
+const VAP_GROUP = 'admissionregistration.k8s.io';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -56,17 +58,19 @@ export async function run(args: string[]): Promise<number> {
   const resources = loadObjects(resourcePaths);
   const kyverno: LoadedObject[] = [];
   const gatekeeper: LoadedObject[] = [];
+  const vap: LoadedObject[] = [];
   const ignored: LoadedObject[] = [];
   for (const policy of policies) {
     const group = String(policy.value['apiVersion'] ?? '').split('/')[0] ?? '';
     if (KYVERNO_GROUPS.has(group)) kyverno.push(policy);
     else if (GATEKEEPER_GROUPS.has(group)) gatekeeper.push(policy);
+    else if (group === VAP_GROUP) vap.push(policy);
     else ignored.push(policy);
   }
   for (const policy of ignored) {
     process.stderr.write(`kpc eval: ignored ${policy.file}:${policy.line}: ${String(policy.value['apiVersion'])} ${String(policy.value['kind'])} is not a policy kind kpc evaluates\n`);
   }
-  if (kyverno.length + gatekeeper.length === 0 && !values.psa) throw new KpcError('none of the --policy files holds a Kyverno or Gatekeeper policy');
+  if (kyverno.length + gatekeeper.length + vap.length === 0 && !values.psa) throw new KpcError('none of the --policy files holds a Kyverno, Gatekeeper or ValidatingAdmissionPolicy policy');
 
   const rows: EvalRow[] = [];
   if (kyverno.length > 0) {
@@ -76,6 +80,10 @@ export async function run(args: string[]): Promise<number> {
   if (gatekeeper.length > 0) {
     const { gatekeeperEvalRows } = await import('../engines/gatekeeper/eval.ts');
     for (const e of engine === 'all' ? (['rego', 'cel'] as const) : [engine as 'rego' | 'cel']) rows.push(...gatekeeperEvalRows(gatekeeper, resources, e));
+  }
+  if (vap.length > 0) {
+    const { vapEvalRows } = await import('../engines/vap/eval.ts');
+    rows.push(...vapEvalRows(vap, resources));
   }
   if (values.psa) {
     const { psaEvalRows } = await import('../engines/psa/eval.ts');
