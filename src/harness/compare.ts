@@ -22,7 +22,9 @@ export interface Divergence {
   /** The engines whose verdict differs from the reference (beyond the expected differences). */
   readonly engines: readonly EngineName[];
   readonly verdicts: Partial<Record<EngineName, EngineVerdict>>;
-  /** The known compiler/engine bug this divergence is traced to, if any. */
+  /** Diverging engines a known compiler/engine bug explains: engine → `<kind> bug <id>: <description>`. */
+  readonly knownBugs?: Partial<Record<EngineName, string>>;
+  /** Set when a known bug explains every diverging engine. */
   readonly knownBug?: string;
 }
 
@@ -104,7 +106,6 @@ export class Tally {
   /** Compare one control's verdicts on one case; returns the divergence, if any. */
   record(replay: ReplayCase, artifacts: ControlArtifacts, build: CompiledBuild, verdicts: ControlVerdicts, options: { countCoverage: boolean }): Divergence | undefined {
     const control = artifacts.control.id;
-    const pssVersion = build.pssVersion;
     const diverging = divergingEngines(replay, artifacts, build, verdicts, (engine, actual, counted, expected) => {
       this.verdicts++;
       if (expected) this.expectedUsed.set(expected, (this.expectedUsed.get(expected) ?? 0) + 1);
@@ -119,9 +120,10 @@ export class Tally {
       this.agreements++;
       return undefined;
     }
-    const bug = knownBugFor(replay, control, diverging, verdicts, build);
-    if (bug) this.knownBugsSeen.set(bug.id, (this.knownBugsSeen.get(bug.id) ?? 0) + 1);
-    const divergence = makeDivergence(replay, control, diverging, verdicts, pssVersion, bug);
+    const divergence = makeDivergence(replay, control, diverging, verdicts, build);
+    for (const id of new Set(Object.values(knownBugsFor(replay, control, diverging, verdicts, build)).map((b) => b.id))) {
+      this.knownBugsSeen.set(id, (this.knownBugsSeen.get(id) ?? 0) + 1);
+    }
     this.divergences.push(divergence);
     return divergence;
   }
@@ -138,7 +140,11 @@ export class Tally {
   }
 }
 
-export function makeDivergence(replay: ReplayCase, control: string, engines: readonly EngineName[], verdicts: ControlVerdicts, pssVersion: string, bug?: KnownBug): Divergence {
+export function makeDivergence(replay: ReplayCase, control: string, engines: readonly EngineName[], verdicts: ControlVerdicts, build: CompiledBuild): Divergence {
+  const bugs = knownBugsFor(replay, control, engines, verdicts, build);
+  const describe = (bug: KnownBug) => `${bug.kind} bug ${bug.id}: ${bug.description}`;
+  const explained = Object.fromEntries(Object.entries(bugs).map(([engine, bug]) => [engine, describe(bug)]));
+  const all = engines.every((e) => bugs[e]) ? bugs[engines[0]!] : undefined;
   return {
     id: `${replay.origin.fixture}#${replay.variant}@${replay.namespace.name}:${control}`,
     fixture: replay.origin.fixture,
@@ -146,11 +152,12 @@ export function makeDivergence(replay: ReplayCase, control: string, engines: rea
     line: replay.origin.line,
     variant: replay.variant,
     namespace: replay.namespace.name,
-    pssVersion,
+    pssVersion: build.pssVersion,
     control,
     engines,
     verdicts,
-    ...(bug ? { knownBug: `${bug.kind} bug ${bug.id}: ${bug.description}` } : {}),
+    ...(Object.keys(explained).length > 0 ? { knownBugs: explained } : {}),
+    ...(all ? { knownBug: describe(all) } : {}),
   };
 }
 
@@ -162,8 +169,18 @@ function bump(map: Map<string, Map<EngineName, Counts>>, control: string, engine
   counts[key]++;
 }
 
-/** The known bug explaining every diverging engine of this comparison, if there is one. */
-export function knownBugFor(replay: ReplayCase, control: string, engines: readonly EngineName[], verdicts: ControlVerdicts, build: CompiledBuild): KnownBug | undefined {
+/** The known bug explaining each diverging engine, for those a known bug explains. */
+export function knownBugsFor(replay: ReplayCase, control: string, engines: readonly EngineName[], verdicts: ControlVerdicts, build: CompiledBuild): Partial<Record<EngineName, KnownBug>> {
   const reference = verdicts.reference!;
-  return KNOWN_BUGS.find((bug) => engines.every((engine) => bug.matches({ control, engine, reference, actual: verdicts[engine]!, replay, build })));
+  const out: Partial<Record<EngineName, KnownBug>> = {};
+  for (const engine of engines) {
+    const bug = KNOWN_BUGS.find((b) => b.matches({ control, engine, reference, actual: verdicts[engine]!, replay, build }));
+    if (bug) out[engine] = bug;
+  }
+  return out;
+}
+
+/** The diverging engines no known bug explains. */
+export function unexplainedEngines(divergence: Divergence): EngineName[] {
+  return divergence.engines.filter((e) => !divergence.knownBugs?.[e]);
 }

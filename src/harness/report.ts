@@ -123,7 +123,7 @@ export function describeVerdict(verdict: EngineVerdict | undefined): string {
 
 function divergenceFailure(d: Divergence): CaseFailure {
   const lines = ENGINES.filter((e) => d.verdicts[e]).map((e) => `${e.padEnd(16)} ${describeVerdict(d.verdicts[e])}${d.verdicts[e]!.message ? `: ${d.verdicts[e]!.message}` : ''}`);
-  if (d.knownBug) lines.push(`known ${d.knownBug}`);
+  for (const [engine, bug] of Object.entries(d.knownBugs ?? {})) lines.push(`${engine}: known ${bug}`);
   return {
     id: d.id,
     expected: `reference: ${describeVerdict(d.verdicts.reference)}`,

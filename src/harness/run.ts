@@ -14,6 +14,7 @@ import { exemptionProbes, type ProbeGap } from './exemption-probes.ts';
 import { checkNonVacuity, type ControlCoverage, type VacuityProblem } from './nonvacuity.ts';
 import { evaluateCase, VerdictCache } from './replay.ts';
 import { VARIANT_KINDS, type ReplayCase } from './types.ts';
+import { KpcError } from '../util/errors.ts';
 import { admittedVariant } from './variants.ts';
 
 /**
@@ -25,13 +26,15 @@ import { admittedVariant } from './variants.ts';
 export interface HarnessOptions {
   /** Project root (holds policies/). */
   readonly root: string;
-  /** Project fixtures; default `<root>/test/fixtures/controls`. */
-  readonly fixturesDir?: string;
+  /** Project fixtures; default `<root>/test/fixtures/controls`; null skips them (and non-vacuity). */
+  readonly fixturesDir?: string | null;
   /** The PSA corpus; default `../shared/conformance/psa` when present; null skips it. */
   readonly corpusDir?: string | null;
   /** Alters the generated files of each in-memory build before the engines load them (tests). */
   readonly mutate?: (files: Map<string, string>, pssVersion: string) => void;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
+  /** Only these controls: their fixtures, verdicts and non-vacuity (the corpus needs every control: pass corpusDir null). */
+  readonly controls?: readonly string[];
 }
 
 export interface FixtureSummary {
@@ -103,26 +106,32 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
   const builds = new BuildCache(options.root, options.mutate);
-  const pinned = await builds.get();
-  const { model } = pinned;
+  const built = await builds.get();
+  const { model } = built;
+  for (const id of options.controls ?? []) {
+    if (!model.controls.some((c) => c.id === id)) throw new KpcError(`unknown control "${id}"`, { field: 'controls' });
+  }
+  const selected = (id: string) => options.controls === undefined || options.controls.includes(id);
+  const pinned = { ...built, compiled: { ...built.compiled, controls: built.compiled.controls.filter((a) => selected(a.control.id)) } };
   const tally = new Tally();
   const cache = new VerdictCache();
 
   // 1. Project fixtures, their declarations, and a fixture folder for every control.
-  const loaded = loadControlFixtures(options.fixturesDir ?? resolve(options.root, 'test/fixtures/controls'));
+  const withFixtures = options.fixturesDir !== null;
+  const loaded = withFixtures ? loadControlFixtures(options.fixturesDir ?? resolve(options.root, 'test/fixtures/controls')) : { fixtures: [], problems: [] };
   const fixtureProblems: FixtureProblem[] = [...loaded.problems];
   const known = new Set(model.controls.map((c) => c.id));
   for (const control of new Set(loaded.fixtures.map((f) => f.control!))) {
     if (!known.has(control)) fixtureProblems.push({ id: `controls/${control}`, detail: `no control "${control}" at ${model.pssVersion}` });
   }
-  for (const control of model.controls) {
+  for (const control of model.controls.filter((c) => withFixtures && selected(c.id))) {
     for (const expect of ['pass', 'fail'] as const) {
       if (!loaded.fixtures.some((f) => f.control === control.id && f.expect === expect)) {
         fixtureProblems.push({ id: `controls/${control.id}`, detail: `no ${expect}-*.yaml fixture for control ${control.id}` });
       }
     }
   }
-  const fixtures = loaded.fixtures.filter((f) => known.has(f.control!));
+  const fixtures = loaded.fixtures.filter((f) => known.has(f.control!) && selected(f.control!));
   const expectationProblems: FixtureProblem[] = [];
   for (const fixture of fixtures) {
     const problem = expectationProblem(fixture, model);
@@ -160,7 +169,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
   }
 
   // 3. The PSA corpus.
-  const corpusDir = options.corpusDir === undefined ? defaultCorpusDir(options.root) : options.corpusDir;
+  const corpusDir = options.controls !== undefined ? null : options.corpusDir === undefined ? defaultCorpusDir(options.root) : options.corpusDir;
   const corpus = corpusDir ? loadPsaCorpus(corpusDir) : { versions: [], problems: [] };
   fixtureProblems.push(...corpus.problems);
 
@@ -177,7 +186,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
   }
 
   // 4. Non-vacuity over the fixture cases.
-  const vacuity = checkNonVacuity(pinned.compiled.controls, tally);
+  const vacuity = withFixtures ? checkNonVacuity(pinned.compiled.controls, tally) : { coverage: [], problems: [], checks: 0 };
 
   const loadErrors = pinned.compiled.controls.flatMap((a) =>
     (['kyverno', 'rego', 'cel'] as const).flatMap((engine) => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { CaseFailure } from '../../util/report.ts';
 import type { CompiledBuild } from '../artifacts.ts';
-import { divergingEngines, knownBugFor, makeDivergence, Tally, type Counts, type Divergence } from '../compare.ts';
+import { divergingEngines, knownBugsFor, makeDivergence, Tally, unexplainedEngines, type Counts, type Divergence } from '../compare.ts';
 import { namespacePlan } from '../namespaces.ts';
 import { scopeSelects } from '../policy-reference.ts';
 import { describeVerdict, NORMALIZATION_NOTE } from '../report.ts';
@@ -75,12 +75,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       if (failing) {
         // Shrinking: only ask whether the smaller object still diverges in a way no known bug explains.
         const engines = divergingEngines(replay, artifacts, compiled, verdicts);
-        if (engines.length > 0 && !knownBugFor(replay, artifacts.control.id, engines, verdicts, compiled)) return false;
+        if (engines.length > 0 && engines.some((e) => !knownBugsFor(replay, artifacts.control.id, engines, verdicts, compiled)[e])) return false;
         continue;
       }
       // A divergence a known bug explains is counted, and the search goes on for unknown ones.
       const divergence = tally.record(replay, artifacts, compiled, verdicts, { countCoverage: false });
-      if (divergence && !divergence.knownBug) diverges = true;
+      if (divergence && unexplainedEngines(divergence).length > 0) diverges = true;
     }
     if (!failing) {
       runs++;
@@ -101,7 +101,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     const replay = fuzzReplay(input, namespaces, `fuzz (seed ${options.seed}, path ${details.counterexamplePath})`);
     for (const { artifacts, verdicts } of evaluateCase(compiled, replay).controls) {
       const engines = divergingEngines(replay, artifacts, compiled, verdicts);
-      if (engines.length > 0) divergences.push(makeDivergence(replay, artifacts.control.id, engines, verdicts, model.pssVersion, knownBugFor(replay, artifacts.control.id, engines, verdicts, compiled)));
+      if (engines.length > 0) divergences.push(makeDivergence(replay, artifacts.control.id, engines, verdicts, compiled));
     }
     counterexample = {
       kind: input.kind,

@@ -1,0 +1,80 @@
+// The whole harness over the project's fixtures (no corpus): every fixture declares what the
+// reference says, every engine agrees with it (divergences only where a listed bug explains them),
+// and every control is seen passing and failing in every engine, every rule failing.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { resolve } from 'node:path';
+import { unexplainedEngines } from '../../src/harness/compare.ts';
+import { EXPECTED_DIFFERENCES } from '../../src/harness/expected-differences.ts';
+import { KNOWN_BUGS } from '../../src/harness/known-bugs.ts';
+import { buildReport, junitXml } from '../../src/harness/report.ts';
+import { runHarness, type HarnessResult } from '../../src/harness/run.ts';
+import { VARIANT_KINDS } from '../../src/harness/types.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const test = suite('kpc test over the project fixtures');
+let result: HarnessResult;
+
+test.before(async () => {
+  result = await runHarness({ root, corpusDir: null });
+});
+
+test('fixtures load, one pass and one fail per control at least, each as declared by the reference', () => {
+  assert.equal(result.fixtureProblems, []);
+  assert.equal(result.expectationProblems, []);
+  for (const artifacts of result.build.controls) {
+    const own = result.fixtures.filter((f) => f.control === artifacts.control.id);
+    assert.ok(own.some((f) => f.expect === 'pass') && own.some((f) => f.expect === 'fail'), artifacts.control.id);
+  }
+});
+
+test('every artifact loads in its engine', () => {
+  assert.equal(result.loadErrors, []);
+});
+
+test('no divergence beyond the listed bugs, and every listed bug still reproduces', () => {
+  const unexplained = result.tally.divergences.filter((d) => unexplainedEngines(d).length > 0).map((d) => `${d.id} ${d.engines.join(',')}`);
+  assert.equal(unexplained.slice(0, 10), []);
+  for (const bug of KNOWN_BUGS) assert.ok(result.tally.knownBugsSeen.has(bug.id), `${bug.id} is still seen`);
+});
+
+test('every control is non-vacuous in every engine', () => {
+  assert.equal(result.vacuity, []);
+  assert.ok(result.coverage.length === result.build.controls.length && result.coverage.every((c) => c.nonVacuous));
+});
+
+test('each fixture is replayed as every pod controller, and the exemption probes run', () => {
+  assert.ok(result.namespaces.some((n) => n.variants.length === VARIANT_KINDS.length && n.labels['kube-policy-compiler/level'] === 'baseline'));
+  assert.ok(result.namespaces.some((n) => n.name === 'kpc-unmanaged'));
+  const kinds = new Set(result.tally.divergences.map((d) => d.variant));
+  for (const kind of kinds) assert.ok((VARIANT_KINDS as readonly string[]).includes(kind));
+  assert.ok(result.probes.cases > 0);
+  assert.equal(result.probes.gaps, []);
+  assert.is(result.tally.comparisons, result.tally.agreements + result.tally.divergences.length);
+});
+
+test('the expected differences in use are the documented ones', () => {
+  const ids = new Set(EXPECTED_DIFFERENCES.map((d) => d.id));
+  for (const id of result.tally.expectedUsed.keys()) assert.ok(ids.has(id), id);
+  // PSA never enforces on workloads: the fixtures' workload variants must show it.
+  assert.ok((result.tally.expectedUsed.get('psa-workloads-warn-only') ?? 0) > 0);
+});
+
+test('the report: conformance fields, the harness fields, a matrix cell per control and engine; JUnit', () => {
+  const report = buildReport(result);
+  for (const key of ['total', 'passed', 'failed', 'skipped', 'failures', 'skips', 'fixtures', 'controls', 'engines', 'verdicts', 'divergences']) assert.ok(key in report, key);
+  assert.is(report.passed + report.failed + report.skipped, report.total);
+  assert.is(report.failed, report.failures.length);
+  assert.is(report.divergenceCount, result.tally.divergences.length);
+  for (const control of report.controls) {
+    const cells = report.verdicts[String(control['id'])]!;
+    for (const engine of ['reference', 'kyverno', 'gatekeeper-rego', 'gatekeeper-cel'] as const) assert.ok(cells[engine], `${String(control['id'])} × ${engine}`);
+    assert.is(Boolean(cells.psa), control['pssCheck'] !== null);
+  }
+  const xml = junitXml(report, result);
+  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="kpc test"/);
+  for (const name of ['equivalence', 'fixtures', 'psa-corpus', 'non-vacuity']) assert.match(xml, `<testsuite name="${name}"`);
+  assert.is((xml.match(/<testsuite /g) ?? []).length, (xml.match(/<\/testsuite>/g) ?? []).length);
+});
+
+test.run();
