@@ -9,6 +9,8 @@ import { fileStem } from '../backends/common.ts';
 import { compareBytes } from '../util/files.ts';
 import type { BuildModel, ResolvedControl } from './model.ts';
 import { renderTemplate } from './templates.ts';
+import { upstreamTests } from './upstream-tests.ts';
+import type { PodFixture } from '../harness/fixtures.ts';
 
 /** Phase 3: every backend's output as files (path under generated/ → content), deterministic. */
 
@@ -19,7 +21,7 @@ export const PSA_SNAPSHOT = 'kubernetes/pod-security-admission@8f84a87c7f617f64a
 
 const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 
-export function emit(model: BuildModel): OutputFiles {
+export function emit(model: BuildModel, fixtures: readonly PodFixture[] = []): OutputFiles {
   const files: OutputFiles = new Map();
   const index: Record<string, unknown>[] = [];
 
@@ -73,6 +75,9 @@ export function emit(model: BuildModel): OutputFiles {
       }
     }
   }
+  const testHeader = (subject: string) => renderTemplate('header.hbs', { control: null, subject });
+  for (const [path, content] of upstreamTests(model, fixtures, testHeader)) files.set(path, content);
+
   const admission = psaAdmissionConfiguration(model);
   if (admission) {
     files.set('psa/admission-configuration.yaml', renderTemplate('header.hbs', { control: null, subject: 'PodSecurity admission configuration with the namespace exemptions (an apiserver file for --admission-control-config-file, not an object to apply)' }) + stringify(admission, YAML_OPTIONS));

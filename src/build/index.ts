@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadControlFixtures } from '../harness/fixtures.ts';
+import { KpcError } from '../util/errors.ts';
 import { loadPolicies } from './1-load.ts';
 import { resolveModel } from './2-resolve.ts';
 import { emit, type OutputFiles } from './3-emit.ts';
@@ -18,10 +22,19 @@ export interface BuildResult {
   readonly files: OutputFiles;
 }
 
+/** Where the project's fixtures live; generated/tests/ is built from them when present. */
+export const FIXTURES_DIR = 'test/fixtures/controls';
+
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const loaded = await loadPolicies(`${options.root}/policies`, { typecheck: options.typecheck });
   const model = resolveModel(loaded, { projectRoot: options.root, pssVersion: options.pssVersion });
-  return { model, files: emit(model) };
+  const fixturesDir = join(options.root, FIXTURES_DIR);
+  const fixtures = existsSync(fixturesDir) ? loadControlFixtures(fixturesDir) : { fixtures: [], problems: [] };
+  if (fixtures.problems.length > 0) {
+    const [first] = fixtures.problems;
+    throw new KpcError(`bad fixture: ${first!.detail}${fixtures.problems.length > 1 ? ` (and ${fixtures.problems.length - 1} more)` : ''}`, { file: `${FIXTURES_DIR}/${first!.id.replace(/^controls\//, '')}` });
+  }
+  return { model, files: emit(model, fixtures.fixtures) };
 }
 
 export { writeOutput, checkOutput } from './4-write.ts';

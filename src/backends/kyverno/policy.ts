@@ -1,7 +1,7 @@
 import type { ResolvedControl, ResolvedRule } from '../../build/model.ts';
 import type { ResolvedExemption } from '../../build/exemptions.ts';
 import type { RolloutMode } from '../../controls/config.ts';
-import type { Pred } from '../../ir/nodes.ts';
+import type { Pred, QuantifierPred } from '../../ir/nodes.ts';
 import { foldConstants, simplify, unrollConstantLists } from '../../ir/transform.ts';
 import { UnsupportedError } from '../../util/errors.ts';
 import { artifactName, controlLabels, namespaceSelector, POD_CONTROLLERS } from '../common.ts';
@@ -134,17 +134,36 @@ function kyvernoRule(control: ResolvedControl, rule: ResolvedRule): Record<strin
  * overlay; else `deny`; else `foreach` + `deny`.
  */
 export function ruleBody(control: ResolvedControl, rule: ResolvedRule, validate: Record<string, unknown>): Record<string, unknown> {
-  const plain = simplify(foldConstants(unrollConstantLists(rule.check)));
-  const pattern = toPattern(plain);
-  if (pattern) return { validate: { ...validate, ...pattern } };
+  const form = ruleForm(control, rule);
+  if (form.kind === 'pattern') return { validate: { ...validate, ...form.pattern } };
+  if (form.kind === 'deny') return { validate: { ...validate, deny: { conditions: { any: [holds(compileNegated(form.check))] } } } };
+  return foreachBody(form, validate);
+}
 
+/** How a rule is compiled: an overlay pattern, a deny condition, or a foreach guarded by preconditions. */
+export type RuleForm =
+  | { readonly kind: 'pattern'; readonly pattern: NonNullable<ReturnType<typeof toPattern>> }
+  | { readonly kind: 'deny'; readonly check: Pred }
+  | { readonly kind: 'foreach'; readonly guards: readonly Pred[]; readonly quantifier: QuantifierPred & { kind: 'all' } };
+
+export function ruleForm(control: ResolvedControl, rule: ResolvedRule): RuleForm {
+  const pattern = toPattern(simplify(foldConstants(unrollConstantLists(rule.check))));
+  if (pattern) return { kind: 'pattern', pattern };
   const prepared = prepareForJmespath(rule.check);
   try {
-    return { validate: { ...validate, deny: { conditions: { any: [holds(compileNegated(prepared))] } } } };
+    compileNegated(prepared);
+    return { kind: 'deny', check: prepared };
   } catch (error) {
     if (!(error instanceof NeedsForeach)) throw error;
   }
-  return foreachBody(control, rule, prepared, validate);
+  // or(guard…, all(collection, v => body)): guards become preconditions, the quantifier a foreach.
+  const items = prepared.kind === 'or' ? prepared.items : [prepared];
+  const quantifiers = items.filter((item) => item.kind === 'all');
+  const quantifier = quantifiers[0];
+  if (quantifiers.length !== 1 || !quantifier || quantifier.kind !== 'all') {
+    throw new UnsupportedError(`rule ${rule.name} cannot be expressed as a Kyverno pattern, deny or foreach rule`, { field: `${control.id}.rules` });
+  }
+  return { kind: 'foreach', guards: items.filter((item) => item.kind !== 'all'), quantifier: quantifier as QuantifierPred & { kind: 'all' } };
 }
 
 /** A condition that holds when the JMESPath expression is true. */
@@ -153,24 +172,17 @@ function holds(expression: string): Record<string, unknown> {
 }
 
 /**
- * `or(guard…, all(collection, v => body))`: the guards become preconditions (the rule is skipped
- * when one holds) and each element is checked in a foreach, where `element` and the pod are both
- * in scope. Only pods with at least one element produce a result, as Kyverno's foreach does.
+ * Each element is checked in a foreach, where `element` and the pod are both in scope; a guard that
+ * holds exempts the pod (preconditions). Only pods with at least one element produce a result, as
+ * Kyverno's foreach does.
  */
-function foreachBody(control: ResolvedControl, rule: ResolvedRule, check: Pred, validate: Record<string, unknown>): Record<string, unknown> {
-  const items = check.kind === 'or' ? check.items : [check];
-  const quantifiers = items.filter((item) => item.kind === 'all');
-  const guards = items.filter((item) => item.kind !== 'all');
-  const quantifier = quantifiers[0];
-  if (quantifiers.length !== 1 || !quantifier || quantifier.kind !== 'all') {
-    throw new UnsupportedError(`rule ${rule.name} cannot be expressed as a Kyverno pattern, deny or foreach rule`, { field: `${control.id}.rules` });
-  }
+function foreachBody(form: RuleForm & { kind: 'foreach' }, validate: Record<string, unknown>): Record<string, unknown> {
+  const { quantifier, guards } = form;
   const foreach = {
     list: compileCollection(quantifier.collection, {}),
     deny: { conditions: { any: [holds(compileNegated(quantifier.body, { element: quantifier.variable }))] } },
   };
   const body: Record<string, unknown> = { validate: { ...validate, foreach: [foreach] } };
-  // A guard that holds exempts the pod: the rule runs only when every guard is false.
   if (guards.length > 0) body['preconditions'] = { all: guards.map((guard) => holds(compileNegated(guard))) };
   return body;
 }
