@@ -46,11 +46,26 @@ export interface ControlArtifacts {
   readonly files: { readonly kyverno: readonly string[]; readonly gatekeeper: readonly string[] };
 }
 
+/**
+ * Every control's template and constraints in one Gatekeeper, as a cluster runs them: one review
+ * judges the object against every constraint (the object is converted once, not once per
+ * control). Used where verdicts are not cached per control (fixtures, fuzzing).
+ */
+export interface GatekeeperBatch {
+  readonly gatekeeper: Gatekeeper;
+  /** Constraint kind → control id. */
+  readonly controlOfKind: ReadonlyMap<string, string>;
+  /** Controls whose template or constraints did not load: their verdicts are errors. */
+  readonly failures: ReadonlyMap<string, string>;
+}
+
 export interface CompiledBuild {
   readonly pssVersion: string;
   readonly model: BuildModel;
   readonly controls: readonly ControlArtifacts[];
   readonly psaConfiguration: PodSecurityConfiguration | LoadFailure;
+  /** Loaded on first use (batches), per engine. */
+  readonly batches: { readonly rego: () => GatekeeperBatch; readonly cel: () => GatekeeperBatch };
 }
 
 export const isLoadFailure = (value: object): value is LoadFailure => 'error' in value;
@@ -110,11 +125,16 @@ export class ArtifactCache {
       };
     });
     const failure = problems.length > 0 ? { error: problems.join('; ') } : undefined;
+    const batch = (engine: 'rego' | 'cel') => {
+      let loaded: GatekeeperBatch | undefined;
+      return () => (loaded ??= loadBatch(engine, model.controls.map((c) => ({ id: c.id, templates: byControl(templates, c.id), constraints: byControl(constraints, c.id) })), failure));
+    };
     return {
       pssVersion: model.pssVersion,
       model,
       controls: failure ? controls.map((c) => ({ ...c, kyverno: failure, rego: failure, cel: failure })) : controls,
       psaConfiguration: psaConfiguration(files),
+      batches: { rego: batch('rego'), cel: batch('cel') },
     };
   }
 
@@ -175,6 +195,34 @@ export class ArtifactCache {
     }
     return object;
   }
+}
+
+function loadBatch(engine: 'rego' | 'cel', controls: readonly { id: string; templates: readonly Parsed[]; constraints: readonly Parsed[] }[], failure: LoadFailure | undefined): GatekeeperBatch {
+  const gatekeeper = new Gatekeeper(engine);
+  const controlOfKind = new Map<string, string>();
+  const failures = new Map<string, string>();
+  for (const { id, templates, constraints } of controls) {
+    if (failure) {
+      failures.set(id, failure.error);
+      continue;
+    }
+    if (templates.length !== 1 || constraints.length === 0) {
+      failures.set(id, `expected one ConstraintTemplate and its Constraints labelled ${CONTROL_LABEL}: ${id}, found ${templates.length} and ${constraints.length}`);
+      continue;
+    }
+    let where = `generated/${templates[0]!.path}`;
+    try {
+      const template = gatekeeper.addTemplate(templates[0]!.object, { file: where, line: 1 });
+      for (const constraint of constraints) {
+        where = `generated/${constraint.path}`;
+        controlOfKind.set(gatekeeper.addConstraint(constraint.object, { file: where, line: 1 }).kind, id);
+      }
+      controlOfKind.set(template.kind, id);
+    } catch (error) {
+      failures.set(id, `${where}: ${describeError(error)}`);
+    }
+  }
+  return { gatekeeper, controlOfKind, failures };
 }
 
 function parseObject(text: string, path: string): Record<string, unknown> {

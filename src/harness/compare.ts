@@ -86,6 +86,18 @@ export function divergingEngines(
   return diverging;
 }
 
+export interface TallyData {
+  readonly matrix: Map<string, Map<EngineName, Counts>>;
+  readonly coverage: Map<string, Map<EngineName, Counts>>;
+  readonly ruleFailures: Map<string, Map<EngineName, Map<string, number>>>;
+  readonly divergences: Divergence[];
+  readonly expectedUsed: Map<string, number>;
+  readonly knownBugsSeen: Map<string, number>;
+  readonly comparisons: number;
+  readonly agreements: number;
+  readonly verdicts: number;
+}
+
 export class Tally {
   /** control → engine → outcome counts */
   readonly matrix = new Map<string, Map<EngineName, Counts>>();
@@ -128,6 +140,48 @@ export class Tally {
     return divergence;
   }
 
+  /** Everything counted, as plain data a worker thread can post (Maps clone). */
+  data(): TallyData {
+    return {
+      matrix: this.matrix,
+      coverage: this.coverage,
+      ruleFailures: this.ruleFailures,
+      divergences: this.divergences,
+      expectedUsed: this.expectedUsed,
+      knownBugsSeen: this.knownBugsSeen,
+      comparisons: this.comparisons,
+      agreements: this.agreements,
+      verdicts: this.verdicts,
+    };
+  }
+
+  /** Add another tally's counts (from a worker thread). */
+  merge(other: TallyData): void {
+    for (const [target, source] of [[this.matrix, other.matrix], [this.coverage, other.coverage]] as const) {
+      for (const [control, byEngine] of source) {
+        for (const [engine, counts] of byEngine) {
+          const mine = countsOf(target, control, engine);
+          for (const key of Object.keys(counts) as (keyof Counts)[]) mine[key] += counts[key];
+        }
+      }
+    }
+    for (const [control, byEngine] of other.ruleFailures) {
+      for (const [engine, byRule] of byEngine) {
+        let mine = this.ruleFailures.get(control);
+        if (!mine) this.ruleFailures.set(control, (mine = new Map()));
+        let rules = mine.get(engine);
+        if (!rules) mine.set(engine, (rules = new Map()));
+        for (const [rule, n] of byRule) rules.set(rule, (rules.get(rule) ?? 0) + n);
+      }
+    }
+    this.divergences.push(...other.divergences);
+    for (const [id, n] of other.expectedUsed) this.expectedUsed.set(id, (this.expectedUsed.get(id) ?? 0) + n);
+    for (const [id, n] of other.knownBugsSeen) this.knownBugsSeen.set(id, (this.knownBugsSeen.get(id) ?? 0) + n);
+    this.comparisons += other.comparisons;
+    this.agreements += other.agreements;
+    this.verdicts += other.verdicts;
+  }
+
   #countRules(control: string, engine: EngineName, verdict: EngineVerdict): void {
     let byEngine = this.ruleFailures.get(control);
     if (!byEngine) this.ruleFailures.set(control, (byEngine = new Map()));
@@ -161,12 +215,16 @@ export function makeDivergence(replay: ReplayCase, control: string, engines: rea
   };
 }
 
-function bump(map: Map<string, Map<EngineName, Counts>>, control: string, engine: EngineName, key: keyof Counts | Outcome): void {
+function countsOf(map: Map<string, Map<EngineName, Counts>>, control: string, engine: EngineName): Counts {
   let byEngine = map.get(control);
   if (!byEngine) map.set(control, (byEngine = new Map()));
   let counts = byEngine.get(engine);
   if (!counts) byEngine.set(engine, (counts = emptyCounts()));
-  counts[key]++;
+  return counts;
+}
+
+function bump(map: Map<string, Map<EngineName, Counts>>, control: string, engine: EngineName, key: keyof Counts | Outcome): void {
+  countsOf(map, control, engine)[key]++;
 }
 
 /** The known bug explaining each diverging engine, for those a known bug explains. */

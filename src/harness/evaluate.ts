@@ -9,7 +9,8 @@ import type { KyvernoPolicy } from '../engines/kyverno/index.ts';
 import { admit, evaluatePod, extractPodSpec, policyToEvaluate, type CheckEvaluation } from '../engines/psa/index.ts';
 import { evaluatePred } from '../ir/evaluate.ts';
 import { describeError } from '../util/errors.ts';
-import { isLoadFailure, type CompiledBuild, type GatekeeperArtifact, type KyvernoArtifact, type LoadFailure } from './artifacts.ts';
+import { isLoadFailure, type CompiledBuild, type GatekeeperArtifact, type GatekeeperBatch, type KyvernoArtifact, type LoadFailure } from './artifacts.ts';
+import type { Violation } from '../engines/gatekeeper/index.ts';
 import { exemptionFor, rolloutAction, scopeSelects } from './policy-reference.ts';
 import type { Action, EngineName, EngineVerdict, HarnessNamespace, ReplayCase } from './types.ts';
 
@@ -136,14 +137,42 @@ export function gatekeeperVerdict(artifact: GatekeeperArtifact | LoadFailure, co
   } catch (error) {
     return { outcome: 'error', message: `gatekeeper: ${describeError(error)}` };
   }
-  if (result.violations.length === 0) return result.matched.length === 0 ? { outcome: 'not-applied', message: '' } : { outcome: 'pass', message: '', failedRules: [] };
-  const autoreject = result.violations.find((v) => v.engine === 'autoreject');
+  return reviewVerdict(control, result.matched.length > 0, result.violations);
+}
+
+/** One review against every control's constraints (a GatekeeperBatch): each control's verdict. */
+export function gatekeeperBatchVerdicts(batch: GatekeeperBatch, controls: readonly ResolvedControl[], replay: ReplayCase): Map<string, EngineVerdict> {
+  const verdicts = new Map<string, EngineVerdict>();
+  let result;
+  try {
+    result = batch.gatekeeper.review(replay.object, { namespace: replay.namespace.object, operation: 'CREATE' });
+  } catch (error) {
+    for (const control of controls) verdicts.set(control.id, { outcome: 'error', message: `gatekeeper: ${describeError(error)}` });
+    return verdicts;
+  }
+  const controlOf = (kind: string) => batch.controlOfKind.get(kind);
+  const matched = new Set(result.matched.map((m) => controlOf(m.slice(0, m.indexOf('/')))));
+  for (const control of controls) {
+    const failure = batch.failures.get(control.id);
+    if (failure) {
+      verdicts.set(control.id, { outcome: 'error', message: failure });
+      continue;
+    }
+    const violations = result.violations.filter((v) => controlOf(v.constraint.kind) === control.id);
+    verdicts.set(control.id, reviewVerdict(control, matched.has(control.id), violations));
+  }
+  return verdicts;
+}
+
+function reviewVerdict(control: ResolvedControl, matched: boolean, violations: readonly Violation[]): EngineVerdict {
+  if (violations.length === 0) return matched ? { outcome: 'pass', message: '', failedRules: [] } : { outcome: 'not-applied', message: '' };
+  const autoreject = violations.find((v) => v.engine === 'autoreject');
   if (autoreject) return { outcome: 'error', message: autoreject.msg };
   // Generated templates report each rule with the rule's message: that names the failed rule.
   const byMessage = new Map(control.rules.map((r) => [r.message, r.name]));
-  const failedRules = result.violations.map((v) => byMessage.get(v.msg) ?? `(unknown message) ${v.msg}`);
-  const action = strongest(result.violations.map((v) => gatekeeperAction(v.enforcementAction)))!;
-  return { outcome: 'fail', action, message: unique(result.violations.map((v) => v.msg)).join('; '), failedRules: unique(failedRules) };
+  const failedRules = violations.map((v) => byMessage.get(v.msg) ?? `(unknown message) ${v.msg}`);
+  const action = strongest(violations.map((v) => gatekeeperAction(v.enforcementAction)))!;
+  return { outcome: 'fail', action, message: unique(violations.map((v) => v.msg)).join('; '), failedRules: unique(failedRules) };
 }
 
 function gatekeeperAction(enforcementAction: string): Action {
@@ -191,8 +220,11 @@ export function psaCase(build: CompiledBuild, replay: ReplayCase): PsaCaseResult
     const modes: [Action, typeof policy.enforce][] = [...(isPod ? [['deny', policy.enforce] as [Action, typeof policy.enforce]] : []), ['warn', policy.warn], ['audit', policy.audit]];
     const checks = new Map<string, PsaCheckResult>();
     let enforceAllowed = true;
+    const evaluations = new Map<string, ReturnType<typeof evaluatePod>>();
     for (const [action, mode] of modes) {
-      const evaluation = evaluatePod(mode.level, mode.version, pod, { defaulting: extracted.defaulting });
+      const key = `${mode.level}:${mode.version.text}`;
+      let evaluation = evaluations.get(key);
+      if (!evaluation) evaluations.set(key, (evaluation = evaluatePod(mode.level, mode.version, pod, { defaulting: extracted.defaulting })));
       if (action === 'deny') enforceAllowed = evaluation.allowed;
       for (const result of evaluation.results) record(checks, result, action);
     }

@@ -63,12 +63,12 @@ export interface CorpusVersion {
 }
 
 /** The PSA corpus: every `<level>/<version>/` folder, versions in numeric order. */
-export function loadPsaCorpus(dir: string): { versions: CorpusVersion[]; problems: FixtureProblem[] } {
+export function loadPsaCorpus(dir: string, levels: readonly ('baseline' | 'restricted')[] = ['baseline', 'restricted']): { versions: CorpusVersion[]; problems: FixtureProblem[] } {
   // Most corpus files repeat byte for byte from one version to the next: parse each text once.
   const parsed = new Map<string, ParsedPod>();
   const versions: CorpusVersion[] = [];
   const problems: FixtureProblem[] = [];
-  for (const level of ['baseline', 'restricted'] as const) {
+  for (const level of levels) {
     const levelDir = join(dir, level);
     if (!existsSync(levelDir)) {
       problems.push({ id: `psa/${level}`, detail: `${levelDir} is missing` });

@@ -6,13 +6,15 @@ import { VARIANT_KINDS, type HarnessNamespace, type VariantKind } from './types.
  * The namespaces fixtures are admitted into. The project's own managed namespaces, with the labels
  * `kpc build` gives them (their level, hardening opt-ins, rollout mode and exemptions all show
  * there), plus synthetic ones so every level is covered whatever the config: an unmanaged namespace
- * (no labels: nothing applies) and, where no project namespace has that shape, a namespace per
- * level (PSA enforce/warn/audit at the level and version, the kpc level label) and a restricted one
- * with every hardening control opted in.
+ * (no labels: nothing applies) and, for each level no project namespace enforces (without exempting
+ * everything), a namespace at that level (PSA enforce/warn/audit at the level and version, the kpc
+ * level label), and a restricted one with every hardening control opted in if no project namespace
+ * is.
  *
- * Every pod-controller variant is replayed in the primary namespaces: the unmanaged one, one at
- * baseline, one at restricted with every hardening control. The others see the three ways a pod
- * reaches admission — a Pod, a `spec.template` controller (Deployment), a CronJob.
+ * Every pod-controller variant is replayed in the primary namespaces: one at baseline, one at
+ * restricted with every hardening control (between them, every control applies in one). The others
+ * see the three ways a pod reaches admission — a Pod, a `spec.template` controller (Deployment), a
+ * CronJob.
  */
 export interface NamespacePlan {
   readonly namespace: HarnessNamespace;
@@ -29,15 +31,12 @@ export function namespacePlan(model: BuildModel): NamespacePlan[] {
   const hardened = model.namespaces.find((ns) => enforcing(ns) && ns.level === 'restricted' && hardening.every((id) => ns.hardening.includes(id)));
   const baseline = model.namespaces.find((ns) => enforcing(ns) && ns.level === 'baseline');
   const primary = [
-    namespace('kpc-unmanaged', {}),
     baseline ? project[model.namespaces.indexOf(baseline)]! : levelNamespace('baseline', version),
     hardened ? project[model.namespaces.indexOf(hardened)]! : levelNamespace('restricted', version, hardening, 'kpc-restricted-hardened'),
   ];
-  const secondary = project.filter((ns) => !primary.includes(ns));
+  const secondary = [namespace('kpc-unmanaged', {}), ...project.filter((ns) => !primary.includes(ns))];
   for (const level of ['privileged', 'restricted'] as const) {
-    if (!model.namespaces.some((ns) => enforcing(ns) && ns.level === level && ns.hardening.length === 0 && !exemptsEverything(model, ns.name))) {
-      secondary.push(levelNamespace(level, version));
-    }
+    if (!model.namespaces.some((ns) => enforcing(ns) && ns.level === level && !exemptsEverything(model, ns.name))) secondary.push(levelNamespace(level, version));
   }
   return [...primary.map((namespace) => ({ namespace, variants: VARIANT_KINDS })), ...secondary.map((namespace) => ({ namespace, variants: SECONDARY_VARIANTS }))];
 }

@@ -1,7 +1,7 @@
 import { LABELS } from '../engines/psa/index.ts';
 import type { CompiledBuild, ControlArtifacts } from './artifacts.ts';
 import { isLoadFailure } from './artifacts.ts';
-import { gatekeeperVerdict, kyvernoVerdict, psaCase, psaVerdict, referenceVerdict, type ControlVerdicts, type PsaCaseResult } from './evaluate.ts';
+import { gatekeeperBatchVerdicts, gatekeeperVerdict, kyvernoVerdict, psaCase, psaVerdict, referenceVerdict, type ControlVerdicts, type PsaCaseResult } from './evaluate.ts';
 import type { EngineVerdict, ReplayCase } from './types.ts';
 
 /**
@@ -54,16 +54,27 @@ export interface CaseVerdicts {
   readonly controls: readonly { readonly artifacts: ControlArtifacts; readonly verdicts: ControlVerdicts }[];
 }
 
-/** Every control of the build judged by every engine on one case. */
+/**
+ * Every control of the build judged by every engine on one case. With a cache, each control's
+ * Gatekeeper verdicts come from its own constraints (cached per control); without, from one review
+ * against every control's constraints, as Gatekeeper runs in a cluster.
+ */
 export function evaluateCase(build: CompiledBuild, replay: ReplayCase, cache?: VerdictCache): CaseVerdicts {
   const psa = psaCase(build, replay);
   const caseId = cache ? cache.caseId(replay) : 0;
   const cached = (artifact: number, compute: () => EngineVerdict): EngineVerdict => (cache ? cache.get(artifact, caseId, compute) : compute());
+  const all = build.controls.map((a) => a.control);
+  const batched = cache ? undefined : { rego: gatekeeperBatchVerdicts(build.batches.rego(), all, replay), cel: gatekeeperBatchVerdicts(build.batches.cel(), all, replay) };
   const controls = build.controls.map((artifacts) => {
     const { control } = artifacts;
     const kyverno = isLoadFailure(artifacts.kyverno) ? kyvernoVerdict(artifacts.kyverno, control, replay) : cached(artifacts.kyverno.key, () => kyvernoVerdict(artifacts.kyverno, control, replay));
-    const rego = isLoadFailure(artifacts.rego) ? gatekeeperVerdict(artifacts.rego, control, replay) : cached(artifacts.rego.key, () => gatekeeperVerdict(artifacts.rego, control, replay));
-    const cel = isLoadFailure(artifacts.cel) ? gatekeeperVerdict(artifacts.cel, control, replay) : cached(artifacts.cel.key, () => gatekeeperVerdict(artifacts.cel, control, replay));
+    const gatekeeper = (engine: 'rego' | 'cel'): EngineVerdict => {
+      if (batched) return batched[engine].get(control.id)!;
+      const artifact = artifacts[engine];
+      return isLoadFailure(artifact) ? gatekeeperVerdict(artifact, control, replay) : cached(artifact.key, () => gatekeeperVerdict(artifact, control, replay));
+    };
+    const rego = gatekeeper('rego');
+    const cel = gatekeeper('cel');
     const verdicts: ControlVerdicts = { reference: referenceVerdict(control, replay), kyverno, 'gatekeeper-rego': rego, 'gatekeeper-cel': cel };
     const psaResult = psaVerdict(psa, control);
     if (psaResult) verdicts.psa = psaResult;

@@ -1,26 +1,24 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { loadPolicies, type LoadedPolicies } from '../build/1-load.ts';
-import { resolveModel } from '../build/2-resolve.ts';
-import { emit, type OutputFiles } from '../build/3-emit.ts';
-import type { BuildModel } from '../build/model.ts';
-import { ArtifactCache, isLoadFailure, type CompiledBuild } from './artifacts.ts';
+import { isLoadFailure, type CompiledBuild } from './artifacts.ts';
+import { type MutateFiles } from './builds.ts';
 import { Tally, type Divergence } from './compare.ts';
-import { runCorpusVersion, type ConjunctionMismatch } from './corpus.ts';
-import { expectationProblem } from './expectations.ts';
-import { loadControlFixtures, loadPsaCorpus, type FixtureProblem } from './fixtures.ts';
-import { namespacePlan } from './namespaces.ts';
-import { exemptionProbes, type ProbeGap } from './exemption-probes.ts';
+import type { ConjunctionMismatch } from './corpus.ts';
+import type { FixtureProblem } from './fixtures.ts';
+import type { ProbeGap } from './exemption-probes.ts';
 import { checkNonVacuity, type ControlCoverage, type VacuityProblem } from './nonvacuity.ts';
-import { evaluateCase, VerdictCache } from './replay.ts';
-import { VARIANT_KINDS, type ReplayCase } from './types.ts';
-import { KpcError } from '../util/errors.ts';
-import { admittedVariant } from './variants.ts';
+import { VerdictCache } from './replay.ts';
+import { prepareRun, runTask, type CorpusOutcome, type RunSettings, type Task } from './tasks.ts';
+import { VARIANT_KINDS } from './types.ts';
+import { startWorker, type FromWorker, type ToWorker } from './worker-pool.ts';
 
 /**
  * `kpc test`: build the controls in memory, replay every fixture (as a Pod and as every pod
- * controller, in a namespace at every level) through every engine, replay the PSA corpus at every
- * version, and check non-vacuity. The result is plain data; report.ts prints it.
+ * controller, in the namespaces of the plan) through every engine, probe the exemptions, replay the
+ * PSA corpus at every version, and check non-vacuity. The tasks run on this thread and, when the
+ * machine has a second core, on a worker thread too (work taken from both ends of one queue). The
+ * result is plain data; report.ts prints it.
  */
 
 export interface HarnessOptions {
@@ -30,8 +28,10 @@ export interface HarnessOptions {
   readonly fixturesDir?: string | null;
   /** The PSA corpus; default `../shared/conformance/psa` when present; null skips it. */
   readonly corpusDir?: string | null;
-  /** Alters the generated files of each in-memory build before the engines load them (tests). */
-  readonly mutate?: (files: Map<string, string>, pssVersion: string) => void;
+  /** Alters the generated files of each in-memory build before the engines load them (tests; runs on one thread). */
+  readonly mutate?: MutateFiles;
+  /** Use a worker thread as well (default: when there is a second core and no mutate hook). */
+  readonly parallel?: boolean;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
   /** Only these controls: their fixtures, verdicts and non-vacuity (the corpus needs every control: pass corpusDir null). */
   readonly controls?: readonly string[];
@@ -60,6 +60,8 @@ export interface HarnessResult {
   readonly variants: readonly string[];
   readonly namespaces: readonly { readonly name: string; readonly labels: Readonly<Record<string, string>>; readonly variants: readonly string[] }[];
   readonly cache: { readonly hits: number; readonly misses: number };
+  /** Threads that ran tasks. */
+  readonly threads: number;
   readonly seconds: number;
 }
 
@@ -68,158 +70,136 @@ export function defaultCorpusDir(root: string): string | null {
   return existsSync(dir) ? dir : null;
 }
 
-/**
- * Builds for any PSS version, as `build()` composes them (1-load once, then 2-resolve and 3-emit per
- * version), with the mutate hook applied and the artifacts loaded into the engines. Emitting is a
- * pure function of the resolved controls: versions whose controls resolve identically share one
- * emit (their artifacts differ only in the header comment naming the version).
- */
-export class BuildCache {
-  readonly #root: string;
-  readonly #mutate: HarnessOptions['mutate'];
-  readonly #artifacts = new ArtifactCache();
-  #loaded: Promise<LoadedPolicies> | undefined;
-  readonly #emitted = new Map<string, { files: OutputFiles; compiled: CompiledBuild }>();
-
-  constructor(root: string, mutate?: HarnessOptions['mutate']) {
-    this.#root = root;
-    this.#mutate = mutate;
-  }
-
-  /** The build at a version (undefined: the project's pin). */
-  async get(pssVersion?: string): Promise<{ model: BuildModel; files: OutputFiles; compiled: CompiledBuild }> {
-    this.#loaded ??= loadPolicies(resolve(this.#root, 'policies'), { typecheck: false });
-    const model = resolveModel(await this.#loaded, { projectRoot: this.#root, ...(pssVersion ? { pssVersion } : {}) });
-    const key = JSON.stringify(model.controls);
-    let entry = this.#emitted.get(key);
-    if (!entry) {
-      const files = emit(model);
-      if (this.#mutate) this.#mutate(files, model.pssVersion);
-      entry = { files, compiled: this.#artifacts.compile(model, files) };
-      this.#emitted.set(key, entry);
-    }
-    return { model, files: entry.files, compiled: { ...entry.compiled, pssVersion: model.pssVersion } };
-  }
-}
-
 export async function runHarness(options: HarnessOptions): Promise<HarnessResult> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
-  const builds = new BuildCache(options.root, options.mutate);
-  const built = await builds.get();
-  const { model } = built;
-  for (const id of options.controls ?? []) {
-    if (!model.controls.some((c) => c.id === id)) throw new KpcError(`unknown control "${id}"`, { field: 'controls' });
-  }
-  const selected = (id: string) => options.controls === undefined || options.controls.includes(id);
-  const pinned = { ...built, compiled: { ...built.compiled, controls: built.compiled.controls.filter((a) => selected(a.control.id)) } };
+  const settings: RunSettings = {
+    root: options.root,
+    ...(options.fixturesDir !== undefined ? { fixturesDir: options.fixturesDir } : {}),
+    corpusDir: options.corpusDir === undefined ? defaultCorpusDir(options.root) : options.corpusDir,
+    ...(options.controls ? { controls: options.controls } : {}),
+  };
+  const context = await prepareRun(settings, options.mutate);
   const tally = new Tally();
   const cache = new VerdictCache();
-
-  // 1. Project fixtures, their declarations, and a fixture folder for every control.
-  const withFixtures = options.fixturesDir !== null;
-  const loaded = withFixtures ? loadControlFixtures(options.fixturesDir ?? resolve(options.root, 'test/fixtures/controls')) : { fixtures: [], problems: [] };
-  const fixtureProblems: FixtureProblem[] = [...loaded.problems];
-  const known = new Set(model.controls.map((c) => c.id));
-  for (const control of new Set(loaded.fixtures.map((f) => f.control!))) {
-    if (!known.has(control)) fixtureProblems.push({ id: `controls/${control}`, detail: `no control "${control}" at ${model.pssVersion}` });
-  }
-  for (const control of model.controls.filter((c) => withFixtures && selected(c.id))) {
-    for (const expect of ['pass', 'fail'] as const) {
-      if (!loaded.fixtures.some((f) => f.control === control.id && f.expect === expect)) {
-        fixtureProblems.push({ id: `controls/${control.id}`, detail: `no ${expect}-*.yaml fixture for control ${control.id}` });
-      }
-    }
-  }
-  const fixtures = loaded.fixtures.filter((f) => known.has(f.control!) && selected(f.control!));
-  const expectationProblems: FixtureProblem[] = [];
-  for (const fixture of fixtures) {
-    const problem = expectationProblem(fixture, model);
-    if (problem) expectationProblems.push({ id: fixture.id, detail: problem });
-  }
-
-  // 2. Every fixture as every pod controller in every namespace of the plan, at the pinned version:
-  //    these cases also judge non-vacuity.
-  const plan = namespacePlan(model);
+  const queue: Task[] = [...context.tasks];
+  const corpusOutcomes: CorpusOutcome[] = [];
+  const total = queue.length;
   let done = 0;
-  for (const fixture of fixtures) {
-    for (const { namespace, variants } of plan) {
-      for (const kind of variants) {
-        const replay: ReplayCase = { origin: { fixture: fixture.id, file: fixture.file, line: fixture.line }, variant: kind, namespace, ...admittedVariant(fixture.pod, kind, namespace.name) };
-        for (const { artifacts, verdicts } of evaluateCase(pinned.compiled, replay, cache).controls) {
-          tally.record(replay, artifacts, pinned.compiled, verdicts, { countCoverage: true });
-        }
-      }
-    }
-    progress('fixtures', ++done, fixtures.length);
+  const finished = (outcome: CorpusOutcome | undefined) => {
+    if (outcome) corpusOutcomes.push(outcome);
+    progress('tasks', ++done, total);
+  };
+
+  const parallel = options.parallel ?? (options.mutate === undefined && availableParallelism() > 1 && queue.length > 1);
+  const helper = parallel ? startHelper(settings, queue, tally, finished) : undefined;
+  // This thread takes tasks from the back (fixtures), the helper from the front (the corpus).
+  while (queue.length > 0) {
+    const task = queue.pop()!;
+    finished(await runTask(context, task, tally, cache));
+    await new Promise((resolveTurn) => setImmediate(resolveTurn)); // let the helper's messages in
   }
+  const helperCache = helper ? await helper.finished(async (task) => finished(await runTask(context, task, tally, cache))) : { hits: 0, misses: 0 };
 
-  // Exemption probes: fixtures turned into the objects the config exempts.
-  const probes = exemptionProbes(model, fixtures, plan);
-  for (const probe of probes.cases) {
-    const replay: ReplayCase = {
-      origin: { fixture: probe.id, file: probe.fixture.file, line: probe.fixture.line },
-      variant: probe.kind,
-      namespace: probe.namespace,
-      ...admittedVariant(probe.pod, probe.kind, probe.namespace.name),
-    };
-    for (const { artifacts, verdicts } of evaluateCase(pinned.compiled, replay, cache).controls) {
-      tally.record(replay, artifacts, pinned.compiled, verdicts, { countCoverage: true });
-    }
-  }
-
-  // 3. The PSA corpus.
-  const corpusDir = options.controls !== undefined ? null : options.corpusDir === undefined ? defaultCorpusDir(options.root) : options.corpusDir;
-  const corpus = corpusDir ? loadPsaCorpus(corpusDir) : { versions: [], problems: [] };
-  fixtureProblems.push(...corpus.problems);
-
-  // The corpus at every version, each against the build for that version.
-  const mismatches: ConjunctionMismatch[] = [];
-  let conjunctions = 0;
-  done = 0;
-  for (const version of corpus.versions) {
-    const { compiled } = await builds.get(version.version);
-    const result = runCorpusVersion(version, compiled, tally, cache, { countCoverage: false });
-    conjunctions += result.conjunctions;
-    mismatches.push(...result.mismatches);
-    progress('corpus', ++done, corpus.versions.length);
-  }
-
-  // 4. Non-vacuity over the fixture cases.
-  const vacuity = withFixtures ? checkNonVacuity(pinned.compiled.controls, tally) : { coverage: [], problems: [], checks: 0 };
-
-  const loadErrors = pinned.compiled.controls.flatMap((a) =>
+  // Non-vacuity over the fixture cases.
+  const vacuity = context.withFixtures ? checkNonVacuity(context.pinned.controls, tally) : { coverage: [], problems: [], checks: 0 };
+  const loadErrors = context.pinned.controls.flatMap((a) =>
     (['kyverno', 'rego', 'cel'] as const).flatMap((engine) => {
       const artifact = a[engine];
       return isLoadFailure(artifact) ? [{ control: a.control.id, engine: engine === 'kyverno' ? 'kyverno' : `gatekeeper-${engine}`, error: artifact.error }] : [];
     }),
   );
+  // Threads finish in any order: sort what they found.
+  tally.divergences.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const mismatches = corpusOutcomes.flatMap((o) => o.mismatches).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   return {
-    pssVersion: model.pssVersion,
-    fixtures: fixtures.map((f) => ({ id: f.id, control: f.control ?? null, expect: f.expect })),
-    fixtureProblems,
-    expectationProblems,
+    pssVersion: context.model.pssVersion,
+    fixtures: context.fixtures.map((f) => ({ id: f.id, control: f.control ?? null, expect: f.expect })),
+    fixtureProblems: [...context.fixtureProblems, ...corpusOutcomes.flatMap((o) => o.problems)],
+    expectationProblems: context.expectationProblems,
     tally,
     coverage: vacuity.coverage,
     vacuity: vacuity.problems,
     vacuityChecks: vacuity.checks,
-    probes: { cases: probes.cases.length, gaps: probes.gaps },
+    probes: { cases: context.probes.length, gaps: context.probeGaps },
     corpus: {
-      present: corpusDir !== null,
-      dir: corpusDir,
-      versions: new Set(corpus.versions.map((v) => v.version)).size,
-      pods: corpus.versions.reduce((n, v) => n + v.fixtures.length, 0),
-      conjunctions,
+      present: context.corpusDir !== null,
+      dir: context.corpusDir,
+      versions: new Set(corpusOutcomes.flatMap((o) => o.versions)).size,
+      pods: corpusOutcomes.reduce((n, o) => n + o.pods, 0),
+      conjunctions: corpusOutcomes.reduce((n, o) => n + o.conjunctions, 0),
       mismatches,
     },
-    build: pinned.compiled,
+    build: context.pinned,
     loadErrors,
     variants: [...VARIANT_KINDS],
-    namespaces: plan.map((p) => ({ name: p.namespace.name, labels: p.namespace.labels, variants: p.variants })),
-    cache: { hits: cache.hits, misses: cache.misses },
+    namespaces: context.plan.map((p) => ({ name: p.namespace.name, labels: p.namespace.labels, variants: p.variants })),
+    cache: { hits: cache.hits + helperCache.hits, misses: cache.misses + helperCache.misses },
+    threads: helper?.used() ? 2 : 1,
     seconds: (performance.now() - started) / 1000,
   };
 }
 
+interface Helper {
+  /** Whether the worker ran at least one task. */
+  used(): boolean;
+  /**
+   * Wait for the worker's last task and its tally (merged into the main tally). If the worker
+   * failed, the task it held is run here with `runHere`.
+   */
+  finished(runHere: (task: Task) => Promise<void>): Promise<{ hits: number; misses: number }>;
+}
+
+/** A worker thread taking tasks from the front of the queue; on any failure, its task goes back to the queue. */
+function startHelper(settings: RunSettings, queue: Task[], tally: Tally, finished: (outcome: CorpusOutcome | undefined) => void): Helper {
+  const worker = startWorker({ mode: 'harness', ...settings });
+  let held: Task | undefined;
+  let ran = 0;
+  let failed = false;
+  let settle: (stats: { hits: number; misses: number } | undefined) => void = () => {};
+  const result = new Promise<{ hits: number; misses: number } | undefined>((resolveResult) => (settle = resolveResult));
+  const fail = () => {
+    if (failed) return;
+    failed = true;
+    if (held) queue.push(held); // taken back by this thread
+    held = undefined;
+    void worker.terminate();
+    settle(undefined);
+  };
+  const next = () => {
+    held = queue.shift();
+    worker.postMessage((held ? { type: 'task', task: held } : { type: 'finish' }) satisfies ToWorker);
+  };
+  worker.on('message', (message: FromWorker) => {
+    if (message.type === 'ready') next();
+    else if (message.type === 'done') {
+      ran++;
+      held = undefined;
+      finished(message.corpus);
+      next();
+    } else if (message.type === 'result') {
+      tally.merge(message.tally);
+      settle(message.cache);
+    } else fail();
+  });
+  worker.on('error', fail);
+  worker.on('exit', () => fail());
+  return {
+    used: () => ran > 0,
+    async finished(runHere) {
+      if (!failed && held === undefined && queue.length === 0 && ran === 0) {
+        // Not ready yet and nothing left to do: no need to wait for its startup.
+        failed = true;
+        void worker.terminate();
+        return { hits: 0, misses: 0 };
+      }
+      const stats = await result;
+      for (let task = queue.pop(); task; task = queue.pop()) await runHere(task);
+      return stats ?? { hits: 0, misses: 0 };
+    },
+  };
+}
+
 export type { Divergence };
+export { BuildCache } from './builds.ts';

@@ -1,0 +1,29 @@
+import { Worker } from 'node:worker_threads';
+import type { TallyData } from './compare.ts';
+import type { FuzzShard, ShardResult } from './fuzz/run.ts';
+import type { CorpusOutcome, RunSettings, Task } from './tasks.ts';
+
+/**
+ * The worker thread `kpc test` uses on a second core: for the harness run it prepares the same run
+ * from the same settings and takes tasks one at a time; for fuzzing it runs one shard.
+ */
+export type WorkerData = ({ readonly mode: 'harness' } & RunSettings) | { readonly mode: 'fuzz'; readonly root: string; readonly shard: FuzzShard };
+
+export type ToWorker = { readonly type: 'task'; readonly task: Task } | { readonly type: 'finish' };
+
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly corpus?: CorpusOutcome }
+  | { readonly type: 'result'; readonly tally: TallyData; readonly cache: { readonly hits: number; readonly misses: number } }
+  | { readonly type: 'run' }
+  | { readonly type: 'shard'; readonly result: ShardResult }
+  | { readonly type: 'error'; readonly message: string };
+
+export function startWorker(data: WorkerData): Worker {
+  // The worker registers tsx itself: bin/kpc.mjs registers it on the main thread only, and under
+  // `node --import tsx` the inherited flag is dropped (execArgv: []) so it is not registered twice.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(code, { eval: true, workerData: data, execArgv: [] });
+}
