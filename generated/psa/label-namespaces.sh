@@ -29,7 +29,7 @@ kubectl label namespace storefront --overwrite hardening.kube-policy-compiler/pi
   pod-security.kubernetes.io/warn=restricted \
   pod-security.kubernetes.io/warn-version=v1.37
 
-# analytics: enforce privileged:v1.37, warn restricted:v1.37, audit restricted:v1.37
+# analytics: enforce privileged:v1.37, warn privileged:v1.37, audit restricted:v1.37
 kubectl label namespace analytics --overwrite hardening.kube-policy-compiler/pinnedImages=true \
   hardening.kube-policy-compiler/readOnlyRootFilesystem=true \
   hardening.kube-policy-compiler/resourceLimits=true \
@@ -39,7 +39,7 @@ kubectl label namespace analytics --overwrite hardening.kube-policy-compiler/pin
   pod-security.kubernetes.io/audit-version=v1.37 \
   pod-security.kubernetes.io/enforce=privileged \
   pod-security.kubernetes.io/enforce-version=v1.37 \
-  pod-security.kubernetes.io/warn=restricted \
+  pod-security.kubernetes.io/warn=privileged \
   pod-security.kubernetes.io/warn-version=v1.37
 
 # legacy-batch: enforce baseline:v1.37, warn restricted:v1.37, audit restricted:v1.37

@@ -279,7 +279,8 @@ function resolveNamespaces(config: ProjectConfigSpec, version: string, hardening
     // Staged rollout of the namespace: below enforce, PSA enforces nothing and warns or audits the level.
     const nsMode = namespaceMode(rollout, ns.name);
     const enforce = nsMode === 'enforce' ? { level, version } : { level: 'privileged' as const, version };
-    let warn = mode(ns.warn, 'warn');
+    // In audit mode nothing warns unless the config says so; in warn mode PSA warns at least at the level.
+    let warn = nsMode === 'audit' && ns.warn === undefined ? { level: 'privileged' as const, version } : mode(ns.warn, 'warn');
     if (nsMode === 'warn' && stricter(level, warn.level)) warn = { level, version: warn.version };
     let audit = mode(ns.audit, 'audit');
     if (nsMode !== 'enforce' && stricter(level, audit.level)) audit = { level, version: audit.version };
