@@ -4,9 +4,7 @@ import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.ts';
 import { UsageError } from './main.ts';
 import { jsonReplacer } from '../util/report.ts';
-import { buildReport, junitXml, printSummary } from '../harness/report.ts';
-import { runHarness } from '../harness/run.ts';
-import { DEFAULT_FUZZ_SEED, runFuzz, printFuzzSummary, fuzzJunitXml } from '../harness/fuzz/run.ts';
+import { buildReport, DEFAULT_FUZZ_SEED, fuzzJunitXml, junitXml, printFuzzSummary, printSummary, runFuzz, runHarness } from '../harness/index.ts';
 
 export const help = `Usage: kpc test [--json] [--junit FILE] [--fixtures DIR] [--corpus DIR | --no-corpus]
        kpc test --fuzz N [--seed S] [--json] [--junit FILE]

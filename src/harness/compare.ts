@@ -228,11 +228,18 @@ function bump(map: Map<string, Map<EngineName, Counts>>, control: string, engine
 }
 
 /** The known bug explaining each diverging engine, for those a known bug explains. */
-export function knownBugsFor(replay: ReplayCase, control: string, engines: readonly EngineName[], verdicts: ControlVerdicts, build: CompiledBuild): Partial<Record<EngineName, KnownBug>> {
+export function knownBugsFor(
+  replay: ReplayCase,
+  control: string,
+  engines: readonly EngineName[],
+  verdicts: ControlVerdicts,
+  build: CompiledBuild,
+  bugs: readonly KnownBug[] = KNOWN_BUGS,
+): Partial<Record<EngineName, KnownBug>> {
   const reference = verdicts.reference!;
   const out: Partial<Record<EngineName, KnownBug>> = {};
   for (const engine of engines) {
-    const bug = KNOWN_BUGS.find((b) => b.matches({ control, engine, reference, actual: verdicts[engine]!, replay, build }));
+    const bug = bugs.find((b) => b.matches({ control, engine, reference, actual: verdicts[engine]!, replay, build }));
     if (bug) out[engine] = bug;
   }
   return out;

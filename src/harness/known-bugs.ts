@@ -24,18 +24,5 @@ export interface KnownBug {
   readonly matches: (context: KnownBugContext) => boolean;
 }
 
-export const KNOWN_BUGS: readonly KnownBug[] = [
-  {
-    id: 'psa-audit-mode-namespace-warns',
-    kind: 'compiler',
-    description:
-      'A namespace in rollout mode audit gets pod-security.kubernetes.io/warn at its level (2-resolve.ts: warn defaults to the level in every mode), so PSA warns where the rollout says audit only; Kyverno (Audit) and Gatekeeper (dryrun) do not warn. Minimal pod: one container without securityContext, in analytics (restricted, mode audit).',
-    matches: ({ engine, reference, actual, replay, build }) =>
-      engine === 'psa' &&
-      reference.outcome === 'fail' &&
-      reference.action === 'audit' &&
-      actual.outcome === 'fail' &&
-      actual.action === 'warn' &&
-      build.model.namespaces.some((ns) => ns.name === replay.namespace.name && ns.mode === 'audit'),
-  },
-];
+// psa-audit-mode-namespace-warns (PSA warned in audit-mode namespaces) was fixed in b9a50d1.
+export const KNOWN_BUGS: readonly KnownBug[] = [];

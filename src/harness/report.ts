@@ -39,6 +39,7 @@ export interface HarnessReport extends ConformanceReport {
   verdictsEvaluated: number;
   verdictsPerSecond: number;
   cache: { hits: number; misses: number };
+  threads: number;
 }
 
 export function buildReport(result: HarnessResult): HarnessReport {
@@ -93,7 +94,7 @@ export function buildReport(result: HarnessResult): HarnessReport {
     divergenceCount: result.tally.divergences.length,
     divergences: result.tally.divergences.slice(0, MAX_LISTED),
     expectedDifferences: EXPECTED_DIFFERENCES.map((d) => ({ id: d.id, engines: d.engines, behaviour: d.behaviour, upstream: d.upstream, occurrences: result.tally.expectedUsed.get(d.id) ?? 0 })),
-    knownBugs: KNOWN_BUGS.map((b) => ({ ...b, occurrences: result.tally.knownBugsSeen.get(b.id) ?? 0 })),
+    knownBugs: KNOWN_BUGS.map((b) => ({ id: b.id, kind: b.kind, description: b.description, occurrences: result.tally.knownBugsSeen.get(b.id) ?? 0 })),
     exemptionProbes: result.probes.cases,
     corpus: {
       present: result.corpus.present,
@@ -108,6 +109,7 @@ export function buildReport(result: HarnessResult): HarnessReport {
     verdictsEvaluated,
     verdictsPerSecond: Math.round(verdictsEvaluated / result.seconds),
     cache: { ...result.cache },
+    threads: result.threads,
   };
 }
 
@@ -124,13 +126,18 @@ export function describeVerdict(verdict: EngineVerdict | undefined): string {
 function divergenceFailure(d: Divergence): CaseFailure {
   const lines = ENGINES.filter((e) => d.verdicts[e]).map((e) => `${e.padEnd(16)} ${describeVerdict(d.verdicts[e])}${d.verdicts[e]!.message ? `: ${d.verdicts[e]!.message}` : ''}`);
   for (const [engine, bug] of Object.entries(d.knownBugs ?? {})) lines.push(`${engine}: known ${bug}`);
+  const bugs = [...new Set(Object.values(d.knownBugs ?? {}).map((b) => b.slice(0, b.indexOf(':'))))];
+  const actual = d.engines.map((e) => `${e}: ${describeVerdict(d.verdicts[e])}`).join('; ');
   return {
     id: d.id,
     expected: `reference: ${describeVerdict(d.verdicts.reference)}`,
-    actual: d.engines.map((e) => `${e}: ${describeVerdict(d.verdicts[e])}`).join('; '),
+    // A divergence a known bug fully explains is marked, so readers (and the summary) can group them.
+    actual: d.knownBug ? `[known ${bugs.join(', ')}] ${actual}` : actual,
     detail: `${d.file}:${d.line} at ${d.pssVersion}\n${lines.join('\n')}`,
   };
 }
+
+const KNOWN_MARK = /^\[known ([^\]]+)\] /;
 
 /** The readable summary: the matrix, then each divergence and every other failure; last line `N passed, N failed`. */
 export function printSummary(report: HarnessReport, out: (line: string) => void): void {
@@ -159,16 +166,28 @@ export function printSummary(report: HarnessReport, out: (line: string) => void)
       ? `PSA corpus: ${String(corpus['versions'])} versions, ${String(corpus['pods'])} pods, ${String(corpus['conjunctions'])} conjunctions checked, ${String(corpus['mismatches'])} mismatches`
       : 'PSA corpus: absent (skipped)',
   );
-  out(`${report.comparisons} comparisons, ${report.divergenceCount} divergences; ${report.verdictsEvaluated} verdicts in ${report.seconds} s (${report.verdictsPerSecond}/s)`);
+  out(`${report.comparisons} comparisons, ${report.divergenceCount} divergences; ${report.verdictsEvaluated} verdicts in ${report.seconds} s (${report.verdictsPerSecond}/s, ${report.threads} thread${report.threads === 1 ? '' : 's'})`);
+  // Divergences a listed bug explains: one line per bug (the cases are in --json).
+  const known = new Map<string, string[]>();
+  for (const failure of report.failures) {
+    const mark = KNOWN_MARK.exec(failure.actual);
+    if (mark) known.set(mark[1]!, [...(known.get(mark[1]!) ?? []), failure.id]);
+  }
+  const unexplained = report.failures.filter((f) => !KNOWN_MARK.test(f.actual));
   if (report.failures.length > 0) out('');
-  const listed = report.failures.slice(0, MAX_LISTED);
+  for (const [bug, ids] of known) {
+    const entry = report.knownBugs.find((b) => bug.endsWith(` ${String(b['id'])}`));
+    out(`KNOWN ${bug} × ${ids.length}: ${String(entry?.['description'] ?? '')}`);
+    out(`  e.g. ${ids.slice(0, 3).join(', ')}`);
+  }
+  const listed = unexplained.slice(0, MAX_LISTED);
   for (const failure of listed) {
     out(`FAIL ${failure.id}`);
     out(`  expected: ${failure.expected}`);
     out(`  actual:   ${failure.actual}`);
     if (failure.detail) out(`  ${failure.detail.split('\n').join('\n  ')}`);
   }
-  if (report.failures.length > listed.length) out(`… and ${report.failures.length - listed.length} more failures (see --json)`);
+  if (unexplained.length > listed.length) out(`… and ${unexplained.length - listed.length} more failures (see --json)`);
   out(`${report.passed} passed, ${report.failed} failed`);
 }
 

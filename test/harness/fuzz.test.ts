@@ -24,12 +24,12 @@ test('random pods are API-shaped: named containers with images, unique names, no
   }
 });
 
-test('a fixed-seed run of 2000 objects: every engine agrees with the reference', async () => {
-  const { report } = await runFuzz({ root, count: 2000, seed: 20240917 });
-  assert.is(report.runs, 2000);
+test('a fixed-seed run of 3000 objects: every engine agrees with the reference', async () => {
+  const { report } = await runFuzz({ root, count: 3000, seed: 20240917 });
+  assert.is(report.runs, 3000);
   assert.is(report.counterexample, null, JSON.stringify(report.failures[0] ?? null));
   assert.ok(report.failures.every((f) => f.id === 'fuzz:known-bug'), 'only known bugs');
-  assert.ok(report.verdictsEvaluated > 2000 * 23, 'every control judged by every engine');
+  assert.ok(report.verdictsEvaluated > 3000 * 23, 'every control judged by every engine');
 });
 
 test('a broken artifact is found and shrunk to a minimal pod, with the seed to replay it', async () => {

@@ -6,7 +6,10 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKyvernoPolicy } from '../../src/engines/kyverno/policy.ts';
-import { agrees } from '../../src/harness/compare.ts';
+import { agrees, knownBugsFor } from '../../src/harness/compare.ts';
+import type { CompiledBuild } from '../../src/harness/artifacts.ts';
+import type { KnownBug } from '../../src/harness/known-bugs.ts';
+import type { ReplayCase } from '../../src/harness/types.ts';
 import { kyvernoAction } from '../../src/harness/evaluate.ts';
 import { loadControlFixtures } from '../../src/harness/fixtures.ts';
 import { levelNamespace } from '../../src/harness/namespaces.ts';
@@ -116,6 +119,17 @@ agreement('outcome, and for failures the action and the failing rules', () => {
   assert.not.ok(agrees({ outcome: 'fail', action: 'deny', message: '', failedRules: ['a'] }, { outcome: 'fail', action: 'deny', message: '', failedRules: ['b'] }));
   assert.not.ok(agrees({ outcome: 'fail', action: 'deny', message: '' }, { outcome: 'fail', action: 'warn', message: '' }));
   assert.ok(agrees({ outcome: 'fail', action: 'deny', message: '', failedRules: ['a'] }, { outcome: 'fail', action: 'deny', message: '' }), 'PSA reports no rules');
+});
+
+agreement('a known bug explains only the engines it matches', () => {
+  const bug: KnownBug = { id: 'b', kind: 'engine', description: 'd', matches: ({ engine, actual }) => engine === 'psa' && actual.action === 'warn' };
+  const verdicts = {
+    reference: { outcome: 'fail', action: 'audit', message: '' },
+    psa: { outcome: 'fail', action: 'warn', message: '' },
+    kyverno: { outcome: 'pass', message: '' },
+  } as const;
+  const explained = knownBugsFor({} as ReplayCase, 'c', ['psa', 'kyverno'], verdicts, {} as CompiledBuild, [bug]);
+  assert.equal(Object.keys(explained), ['psa']);
 });
 
 const fixtures = suite('fixture loading');
