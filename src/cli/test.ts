@@ -20,15 +20,20 @@ Replayed:
   - test/fixtures/controls/<control>/pass-*.yaml and fail-*.yaml: a pod passing every control, and
     pods failing one control only (checked with the reference first);
   - every fixture pod as a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and
-    ReplicationController, in namespaces labelled unmanaged, privileged, baseline, restricted and
-    restricted with every hardening control opted in;
+    ReplicationController in a baseline namespace and a restricted one with every hardening control
+    opted in, and as a Pod, Deployment and CronJob in every other namespace of the project (with
+    the labels kpc build gives them: levels, hardening opt-ins, rollout modes, exemptions), in an
+    unmanaged one, and in a namespace per level the project does not cover;
+  - the project's exemptions, on fixtures changed so each exemption covers them;
   - the PSA corpus (../shared/conformance/psa, or --corpus DIR) at every version: per pod, the
-    conjunction of the controls in every engine must equal the folder's verdict (pass/fail); the
-    pinned version's pods are also replayed like fixtures.
+    conjunction of the controls in every engine must equal the folder's verdict (pass/fail), and
+    every control in every engine must agree with the reference.
 Every engine judges the object as the API server admits it (nulls dropped, verdict-changing
 defaults applied). Differences that follow documented upstream behaviour (PSA only warns on
-workloads; Kyverno admits a resource no rule responded to) are expected; anything else is a
-divergence. Every control must pass and fail in every engine, and every rule must fail somewhere.
+workloads, PSA's own warn/audit levels; Kyverno admits a resource no rule responded to) or that the
+build declares lossy (an exemption or rollout mode a target cannot express) are expected; anything
+else is a divergence. Every control must pass and fail in every engine, and every rule must fail
+somewhere. The work is shared with a worker thread when there is a second core.
 
 With --fuzz N: N random pods and workloads (biased towards the security fields and their edge
 values), each in a random managed namespace; every engine must agree with the reference. A

@@ -220,9 +220,11 @@ export function junitXml(report: HarnessReport, result: HarnessResult): string {
     name: 'fixtures',
     cases: [...result.fixtures.filter((f) => f.control !== null).map((f) => f.id), ...result.fixtureProblems.map((p) => p.id)].map((id) => ({ name: id, ...(problems.has(id) ? { failure: problems.get(id)! } : {}) })),
   });
+  // One case per corpus folder and engine: psa/<level>/<version> / <engine>.
   const mismatches = new Map<string, string[]>();
-  for (const m of result.corpus.mismatches) push(mismatches, m.id.split('/').slice(0, 3).join('/') + ` / ${m.engine}`, `${m.id}: expected ${m.expected}, got ${m.actual} (${m.detail})`);
-  suites.push({ name: 'psa-corpus', cases: [...mismatches].map(([name, lines]) => ({ name, failure: lines.join('\n') })) });
+  for (const m of result.corpus.mismatches) push(mismatches, `${m.id.split('/').slice(0, 3).join('/')} / ${m.engine}`, `${m.id}: expected ${m.expected}, got ${m.actual} (${m.detail})`);
+  const corpusCases = result.corpus.folders.flatMap((folder) => report.engines.map((engine) => `psa/${folder} / ${engine}`));
+  suites.push({ name: 'psa-corpus', cases: corpusCases.map((name) => (mismatches.has(name) ? { name, failure: mismatches.get(name)!.join('\n') } : { name })) });
   const vacuous = new Map(result.vacuity.map((v) => [`${v.control} / ${v.engine}`, v.detail]));
   suites.push({
     name: 'non-vacuity',

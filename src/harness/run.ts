@@ -54,7 +54,7 @@ export interface HarnessResult {
   readonly vacuityChecks: number;
   /** Exemption probes run, and exemptions no probe could be made for (reported as skips). */
   readonly probes: { readonly cases: number; readonly gaps: readonly ProbeGap[] };
-  readonly corpus: { readonly present: boolean; readonly dir: string | null; readonly versions: number; readonly pods: number; readonly conjunctions: number; readonly mismatches: readonly ConjunctionMismatch[] };
+  readonly corpus: { readonly present: boolean; readonly dir: string | null; readonly versions: number; readonly folders: readonly string[]; readonly pods: number; readonly conjunctions: number; readonly mismatches: readonly ConjunctionMismatch[] };
   readonly build: CompiledBuild;
   readonly loadErrors: readonly { readonly control: string; readonly engine: string; readonly error: string }[];
   readonly variants: readonly string[];
@@ -127,6 +127,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
       present: context.corpusDir !== null,
       dir: context.corpusDir,
       versions: new Set(corpusOutcomes.flatMap((o) => o.versions)).size,
+      folders: corpusOutcomes.flatMap((o) => o.versions.map((v) => `${o.level}/${v}`)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
       pods: corpusOutcomes.reduce((n, o) => n + o.pods, 0),
       conjunctions: corpusOutcomes.reduce((n, o) => n + o.conjunctions, 0),
       mismatches,

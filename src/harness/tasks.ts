@@ -47,6 +47,7 @@ export interface RunContext {
 }
 
 export interface CorpusOutcome {
+  readonly level: 'baseline' | 'restricted';
   readonly versions: readonly string[];
   readonly pods: number;
   readonly conjunctions: number;
@@ -133,6 +134,7 @@ export async function runTask(context: RunContext, task: Task, tally: Tally, cac
         mismatches.push(...result.mismatches);
       }
       return {
+        level: task.level,
         versions: corpus.versions.map((v) => v.version),
         pods: corpus.versions.reduce((n, v) => n + v.fixtures.length, 0),
         conjunctions,
