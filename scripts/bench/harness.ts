@@ -22,7 +22,7 @@ export const bench: Bench = async () => {
   const corpus = result.corpus.present ? `, corpus ${result.corpus.versions} versions × ${result.corpus.pods} pods` : ', no corpus';
   return [
     { name: 'kpc test: wall time of the full run', value: fullSeconds * 1000, unit: 'ms', detail: `${report.fixtures.length} fixtures${corpus}; ${report.divergenceCount} divergences` },
-    { name: 'kpc test: verdicts/s in the full run', value: report.verdictsEvaluated / fullSeconds, unit: 'verdicts/s', detail: `${report.verdictsEvaluated} verdicts, ${result.cache.misses} engine calls (${result.cache.hits} cached)` },
+    { name: 'kpc test: verdicts/s in the full run', value: report.verdictsEvaluated / fullSeconds, unit: 'verdicts/s', detail: `${report.verdictsEvaluated} verdicts; corpus: ${result.cache.misses} engine calls, ${result.cache.hits} verdicts from the cache; ${result.threads} threads` },
     { name: 'kpc test --fuzz: wall time', value: fuzzSeconds * 1000, unit: 'ms', detail: `${fuzz.report.runs} objects, seed ${fuzz.report.seed}` },
     { name: 'kpc test --fuzz: verdicts/s', value: fuzz.report.verdictsEvaluated / fuzzSeconds, unit: 'verdicts/s', detail: `${fuzz.report.verdictsEvaluated} verdicts` },
     { name: 'kpc test --fuzz: objects/s', value: fuzz.report.runs / fuzzSeconds, unit: 'objects/s', detail: 'each judged by every control in every engine' },
