@@ -60,6 +60,13 @@ function defaultPodSpec(spec: Record<string, unknown>, isPod: boolean): Record<s
       return hasSource ? volume : { ...volume, emptyDir: {} };
     });
   }
+  // SetDefaults_Pod (pkg/apis/core/v1/defaults.go): a container's missing requests default to its limits (Pods only).
+  if (isPod) {
+    for (const key of ['initContainers', 'containers']) {
+      const list = out[key];
+      if (Array.isArray(list)) out[key] = list.map(defaultRequestsFromLimits);
+    }
+  }
   // k8s.io/kubernetes pkg/apis/core/v1/defaults.go SetDefaults_PodSpec: hostNetwork pods get hostPort = containerPort (Pods only).
   if (isPod && out['hostNetwork'] === true) {
     for (const key of ['initContainers', 'containers']) { // not ephemeral containers (SetDefaults_Pod)
@@ -79,6 +86,21 @@ function defaultPodSpec(spec: Record<string, unknown>, isPod: boolean): Record<s
     }
   }
   return out;
+}
+
+function defaultRequestsFromLimits(container: unknown): unknown {
+  if (!isObject(container) || !isObject(container['resources']) || !isObject(container['resources']['limits'])) return container;
+  const resources = container['resources'];
+  const limits = resources['limits'] as Record<string, unknown>;
+  const requests = isObject(resources['requests']) ? { ...resources['requests'] } : {};
+  let changed = false;
+  for (const [name, quantity] of Object.entries(limits)) {
+    if (requests[name] === undefined) {
+      requests[name] = quantity;
+      changed = true;
+    }
+  }
+  return changed ? { ...container, resources: { ...resources, requests } } : container;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
