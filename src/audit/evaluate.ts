@@ -23,14 +23,19 @@ import type { Verdict } from '../util/eval-row.ts';
  * workloads cost one lookup.
  */
 
-/** The pod controllers (and Pod) an audit evaluates, with the API groups each kind is served by. */
+/**
+ * The pod controllers (and Pod) an audit evaluates, with the API group each kind is served by today.
+ * An object of a group no API server serves any more (extensions/v1beta1 Deployments, removed in
+ * Kubernetes 1.16) or a custom resource of the same kind is not a workload: ignored and counted by
+ * apiVersion and kind.
+ */
 export const WORKLOAD_GROUPS: Readonly<Record<VariantKind, readonly string[]>> = {
   Pod: [''],
   ReplicationController: [''],
-  Deployment: ['apps', 'extensions'],
+  Deployment: ['apps'],
   StatefulSet: ['apps'],
-  DaemonSet: ['apps', 'extensions'],
-  ReplicaSet: ['apps', 'extensions'],
+  DaemonSet: ['apps'],
+  ReplicaSet: ['apps'],
   Job: ['batch'],
   CronJob: ['batch'],
 };
@@ -166,6 +171,11 @@ export class Auditor {
    * schedules, status) is left out, so workloads that differ only there share verdicts.
    * test/audit/memo.test.ts checks this against fresh evaluations.
    */
+  /** The verdicts computed afresh, bypassing the memo (tests check the memo key against it). */
+  evaluateUncached(object: Record<string, unknown>, namespace: AuditNamespace): Verdicts {
+    return this.#compute(object, namespace);
+  }
+
   #memoKey(object: Record<string, unknown>, namespace: AuditNamespace): string {
     const metadata = isObject(object['metadata']) ? object['metadata'] : {};
     const name = metadata['name'];
@@ -197,7 +207,7 @@ export class Auditor {
     if (!isObject(labels)) return labels ?? null;
     const out: Record<string, unknown> = {};
     for (const key of this.#selectorKeys) if (Object.hasOwn(labels, key)) out[key] = labels[key];
-    return out;
+    return Object.keys(out).length > 0 ? out : null; // no selector label: the same as no labels
   }
 
   #compute(object: Record<string, unknown>, namespace: AuditNamespace): Verdicts {

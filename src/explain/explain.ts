@@ -105,8 +105,14 @@ export function explainWorkload(auditor: Auditor, file: ManifestFile, workload: 
         const findings = repairCheck(rule.check, pod).map((f) => locateFinding(file, workload.document, prefix, f));
         rules.push({ rule: rule.name, message: rule.message, findings });
       }
-      const referencePasses = outcome.rows.some((r) => r.engine === 'reference' && r.verdict !== 'fail');
-      if (rules.length === 0 || referencePasses) note = 'the reference meaning of the control passes this workload, yet an engine fails it: the generated artifacts disagree (run `kpc test`); no fix is derived';
+      const reference = outcome.rows.find((r) => r.engine === 'reference');
+      const failingEngines = outcome.rows.filter((r) => r.verdict === 'fail' || r.verdict === 'error').map((r) => r.engine);
+      if (reference?.verdict === 'skip' && reference.message) {
+        // An exemption some target cannot express (the build's lossy notes): there it still fails.
+        note = `${reference.message}; ${failingEngines.join(', ')} cannot express that exemption and fail it — the fixes below satisfy every engine`;
+      } else if (rules.length === 0) {
+        note = `the control's checks hold on this workload, yet ${failingEngines.join(', ')} fail it: the generated artifacts disagree (run \`kpc test\`); no fix is derived`;
+      }
     }
     controls.push({
       control: control.id,

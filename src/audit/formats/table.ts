@@ -59,9 +59,11 @@ function describeEngines(outcome: ControlOutcome): string {
   const failing = outcome.rows.filter((r) => r.verdict === 'fail').map((r) => (r.engine === 'psa' && r.action && r.action !== 'deny' ? `psa (${r.action})` : r.engine));
   const errors = outcome.rows.filter((r) => r.verdict === 'error').map((r) => r.engine);
   const passing = outcome.rows.filter((r) => r.verdict === 'pass').map((r) => r.engine);
+  const skipping = outcome.rows.filter((r) => r.verdict === 'skip').map((r) => r.engine);
   const parts: string[] = [];
   if (failing.length > 0) parts.push(`fails in ${failing.join(', ')}`);
   if (errors.length > 0) parts.push(`error in ${errors.join(', ')}`);
-  if (passing.length > 0 && failing.length > 0) parts.push(`passes in ${passing.join(', ')}`);
+  if (passing.length > 0) parts.push(`passes in ${passing.join(', ')}`);
+  if (skipping.length > 0) parts.push(`not applied in ${skipping.join(', ')}`);
   return parts.join('; ');
 }
