@@ -101,9 +101,21 @@ export function repairCheck(check: Pred, pod: unknown): Finding[] {
   return best ? best.findings.map((f) => f.finding) : [{ path: [], actual: undefined, edits: [], manual: 'no change of the pod makes this check hold' }];
 }
 
-/** Alternatives, cheapest first. */
+/**
+ * Alternatives, cheapest first. Each one offered is checked: its edits, applied to the pod, make the
+ * predicate hold (or not) — a repair of one part that breaks another is dropped. Manual findings
+ * (no edit) and edits of an element still to be added cannot be checked here and pass through.
+ */
 function repair(pred: Pred, env: Env, want: boolean): Alternative[] {
   if (holds(pred, env) === want) return [HOLDS];
+  return candidates(pred, env, want).filter((a) => {
+    const edits = a.findings.flatMap((f) => f.finding.edits);
+    if (a.findings.some((f) => f.finding.edits.length === 0) || edits.some((e) => e.path.includes('<new>'))) return true;
+    return holds(pred, applyToEnv(env, a.findings)) === want;
+  });
+}
+
+function candidates(pred: Pred, env: Env, want: boolean): Alternative[] {
   switch (pred.kind) {
     case 'const':
       return [];
