@@ -7,6 +7,7 @@ import type { CQuery, DataNode } from './ir.ts';
 import { parseQuery, type RegoVersion } from './syntax/parser.ts';
 import { ConversionError, fromJS, toJS } from './values/convert.ts';
 import { EMPTY_OBJECT, type Value } from './values/value.ts';
+import { isResourceExhaustion, resourceLimitMessage, WorkLimitExceeded } from '../../util/budget.ts';
 
 export type { EvalLimits };
 
@@ -94,6 +95,16 @@ class Policy implements CompiledPolicy {
   }
 
   queryValues(query: string, options: EvalOptions = {}): Record<string, Value>[] {
+    return this.#query(query, options, (v) => v);
+  }
+
+  query(query: string, options: EvalOptions = {}): Record<string, unknown>[] {
+    const exact = options.exact ?? false;
+    return this.#query(query, options, (v) => toJS(v, { exact }));
+  }
+
+  /** Runs a query and converts its bindings, both under the query's limits. */
+  #query<T>(query: string, options: EvalOptions, convert: (v: Value) => T): Record<string, T>[] {
     const q = this.compiledQuery(query);
     const evaluator = new Evaluator(this.root, {
       input: options.input === undefined ? undefined : convertIn(options.input, 'input'),
@@ -101,35 +112,33 @@ class Policy implements CompiledPolicy {
       strictBuiltinErrors: options.strictBuiltinErrors ?? false,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
     });
-    const rows: Record<string, Value>[] = [];
+    const rows: Record<string, T>[] = [];
     try {
       evaluator.run(q.body, q.nslots, (frame) => {
-        const row: Record<string, Value> = {};
+        const row: Record<string, T> = {};
         for (const { name, slot } of q.vars) {
           const v = frame[slot];
-          if (v !== undefined) row[name] = v;
+          if (v !== undefined) row[name] = convert(v);
         }
         rows.push(row);
         return false;
       });
     } catch (e) {
-      if (e instanceof RangeError) throw new RegoEvalError('eval_limit_error', `evaluation nested too deeply (${e.message})`);
+      if (e instanceof WorkLimitExceeded) {
+        const { maxUnits, timeoutMs } = evaluator.budget.limits;
+        throw new RegoEvalError(
+          'eval_limit_error',
+          e.limit === 'units' ? `evaluation exceeded ${maxUnits} steps (limits.maxSteps)` : `evaluation exceeded ${timeoutMs} ms (limits.timeoutMs)`,
+        );
+      }
+      if (isResourceExhaustion(e)) throw new RegoEvalError('eval_limit_error', resourceLimitMessage(e, 'evaluation'));
       throw e;
     }
     return rows;
   }
 
-  query(query: string, options: EvalOptions = {}): Record<string, unknown>[] {
-    return this.queryValues(query, options).map((row) => {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(row)) out[k] = toJS(v, { exact: options.exact ?? false });
-      return out;
-    });
-  }
-
   evaluate(ref: string, options: EvalOptions = {}): unknown {
-    const rows = this.queryValues(`__kpc_value__ = ${ref}`, options);
-    const v = rows[0]?.['__kpc_value__'];
-    return v === undefined ? undefined : toJS(v, { exact: options.exact ?? false });
+    const rows = this.query(`__kpc_value__ = ${ref}`, options);
+    return rows[0]?.['__kpc_value__'];
   }
 }

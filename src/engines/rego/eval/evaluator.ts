@@ -14,6 +14,7 @@
  * One class on purpose: the eval* methods are mutually recursive continuations over shared state
  * (context, step and depth counters); documents.ts and with.ts hold what does not need that state.
  */
+import { WorkBudget, withWorkBudget } from '../../../util/budget.ts';
 import { BuiltinError, type BuiltinContext } from '../builtins/registry.ts';
 import { RegoEvalError, type Location } from '../errors.ts';
 import { DataNode, type CExpr, type CRule, type CTerm, type CWith, type FnTarget, type RuleSet } from '../ir.ts';
@@ -23,15 +24,23 @@ import { lookup } from './documents.ts';
 import { applyWith, type Ctx, type FnOverride } from './with.ts';
 
 export interface EvalLimits {
-  /** Body expressions evaluated plus elements iterated plus builtin work units. */
+  /** Body expressions evaluated, elements iterated, calls made and builtin work units. */
   readonly maxSteps: number;
+  /** Wall-clock bound of one query, the backstop for work steps do not measure well. */
+  readonly timeoutMs: number;
   /** Nested rule and function evaluations. */
   readonly maxDepth: number;
   /** Elements of any collection built by a comprehension, rule or builtin. */
   readonly maxCollectionSize: number;
 }
 
-export const DEFAULT_LIMITS: EvalLimits = { maxSteps: 20_000_000, maxDepth: 400, maxCollectionSize: 1_000_000 };
+// OPA has no such limits (a cluster cuts a runaway webhook off at its timeout, 3 s for Gatekeeper).
+// The upstream suites need at most a few hundred steps; 5M steps are well under a second of work.
+export const DEFAULT_LIMITS: EvalLimits = { maxSteps: 5_000_000, timeoutMs: 2_000, maxDepth: 400, maxCollectionSize: 1_000_000 };
+
+/** Units a user function call or rule evaluation costs beyond its body's steps (frames, caching). */
+const CALL_STEPS = 4;
+
 
 type K = () => boolean;
 type VK = (v: Value) => boolean;
@@ -49,6 +58,21 @@ function indexNumber(i: number): RegoNumber {
   return n;
 }
 
+/**
+ * What a builtin call costs: 1, plus the size of its arguments (elements of collections, 64-byte
+ * chunks of strings), since most builtins traverse what they are given. Deep traversals (marshal,
+ * sprintf, comparisons) also charge per nested value through the active work budget.
+ */
+function argumentWork(args: readonly Value[]): number {
+  let units = 1;
+  for (const a of args) {
+    if (typeof a === 'string') units += a.length >>> 6;
+    else if (Array.isArray(a)) units += a.length;
+    else if (a instanceof RegoObject || a instanceof RegoSet) units += a.size;
+  }
+  return units;
+}
+
 export interface EvaluatorOptions {
   readonly input: Value | undefined;
   readonly data: Value;
@@ -58,7 +82,8 @@ export interface EvaluatorOptions {
 
 export class Evaluator {
   private ctx: Ctx;
-  private steps = 0;
+  /** Steps and the deadline of this query; `run` makes it the active work budget for value helpers. */
+  readonly budget: WorkBudget;
   private depth = 0;
   private readonly strict: boolean;
   private readonly limits: EvalLimits;
@@ -71,17 +96,14 @@ export class Evaluator {
     this.ctx = { input: options.input, data: options.data, nodeOverrides: undefined, fnOverrides: undefined, cache: new Map() };
     this.strict = options.strictBuiltinErrors;
     this.limits = options.limits;
+    this.budget = new WorkBudget({ maxUnits: this.limits.maxSteps, timeoutMs: this.limits.timeoutMs }, 'evaluation');
+    const budget = this.budget;
     this.builtinCtx = {
-      charge: (units: number) => this.charge(units),
+      charge(units: number) {
+        budget.spend(units);
+      },
       maxCollectionSize: this.limits.maxCollectionSize,
     };
-  }
-
-  private charge(units: number): void {
-    this.steps += units;
-    if (this.steps > this.limits.maxSteps) {
-      throw new RegoEvalError('eval_limit_error', `evaluation exceeded ${this.limits.maxSteps} steps (limits.maxSteps)`);
-    }
   }
 
   private checkSize(n: number, loc?: Location): void {
@@ -91,9 +113,10 @@ export class Evaluator {
   }
 
   /** Every solution of a body; `onSolution` returns true to stop. */
+  /** Throws WorkLimitExceeded when the step or time limit is hit (the caller names the limit). */
   run(body: readonly CExpr[], nslots: number, onSolution: (frame: Frame) => boolean): void {
     const frame: Frame = new Array(nslots);
-    this.evalBody(body, 0, frame, () => onSolution(frame));
+    withWorkBudget(this.budget, () => this.evalBody(body, 0, frame, () => onSolution(frame)));
   }
 
   // ---- bodies and expressions ----
@@ -104,7 +127,7 @@ export class Evaluator {
   }
 
   private evalExpr(e: CExpr, f: Frame, k: K): boolean {
-    if (++this.steps > this.limits.maxSteps) this.charge(0);
+    this.budget.spend(1);
     if (e.with.length > 0) return this.evalWith(e, f, k);
     return this.evalExprNoWith(e, f, k);
   }
@@ -136,12 +159,20 @@ export class Evaluator {
           let all = true;
           this.enumerate(d, (key, val) => {
             let ok = false;
-            const inner = () => {
-              ok = this.evalBody(x.body, 0, f, () => true);
-              return true;
-            };
-            if (x.key) this.unifyValue(x.key, key, f, () => this.unifyValue(x.value, val, f, inner));
-            else this.unifyValue(x.value, val, f, inner);
+            // (no named closures on hot paths: tsx's keepNames makes each one a defineProperty call)
+            if (x.key) {
+              this.unifyValue(x.key, key, f, () =>
+                this.unifyValue(x.value, val, f, () => {
+                  ok = this.evalBody(x.body, 0, f, () => true);
+                  return true;
+                }),
+              );
+            } else {
+              this.unifyValue(x.value, val, f, () => {
+                ok = this.evalBody(x.body, 0, f, () => true);
+                return true;
+              });
+            }
             if (!ok) all = false;
             return !ok;
           });
@@ -331,21 +362,21 @@ export class Evaluator {
   private enumerate(v: Value, cb: (key: Value, value: Value) => boolean): boolean {
     if (isArray(v)) {
       for (let i = 0; i < v.length; i++) {
-        if (++this.steps > this.limits.maxSteps) this.charge(0);
+        this.budget.spend(1);
         if (cb(indexNumber(i), v[i]!)) return true;
       }
       return false;
     }
     if (v instanceof RegoObject) {
       for (const [key, val] of v.sortedEntries()) {
-        if (++this.steps > this.limits.maxSteps) this.charge(0);
+        this.budget.spend(1);
         if (cb(key, val)) return true;
       }
       return false;
     }
     if (v instanceof RegoSet) {
       for (const x of v.sortedValues()) {
-        if (++this.steps > this.limits.maxSteps) this.charge(0);
+        this.budget.spend(1);
         if (cb(x, x)) return true;
       }
     }
@@ -371,13 +402,7 @@ export class Evaluator {
       return v === undefined ? false : k(v);
     }
     const p = path[i]!;
-    const step = (key: Value): boolean => {
-      const child = typeof key === 'string' ? node.children.get(key) : undefined;
-      const baseChild = base === undefined ? undefined : lookup(base, key);
-      if (child) return this.walkData(child, baseChild, path, i + 1, f, k);
-      return baseChild === undefined ? false : this.walkValue(baseChild, path, i + 1, f, k);
-    };
-    if (p.k === 'const') return step(p.v);
+    if (p.k === 'const') return this.walkDataChild(node, base, p.v, path, i, f, k);
     if (this.isOpenPattern(p, f)) {
       const keys = new Map<string, Value>();
       for (const [name, c] of node.children) {
@@ -386,11 +411,19 @@ export class Evaluator {
       }
       if (base instanceof RegoObject) for (const [key] of base.sortedEntries()) keys.set(keyOf(key), key);
       for (const key of RegoSet.of(keys.values()).sortedValues()) {
-        if (this.unifyValue(p, key, f, () => step(key))) return true;
+        if (this.unifyValue(p, key, f, () => this.walkDataChild(node, base, key, path, i, f, k))) return true;
       }
       return false;
     }
-    return this.evalTerm(p, f, step);
+    return this.evalTerm(p, f, (key) => this.walkDataChild(node, base, key, path, i, f, k));
+  }
+
+  /** One step of walkData: the child `key` of a data node (rules first, then base data). */
+  private walkDataChild(node: DataNode, base: Value | undefined, key: Value, path: readonly CTerm[], i: number, f: Frame, k: VK): boolean {
+    const child = typeof key === 'string' ? node.children.get(key) : undefined;
+    const baseChild = base === undefined ? undefined : lookup(base, key);
+    if (child) return this.walkData(child, baseChild, path, i + 1, f, k);
+    return baseChild === undefined ? false : this.walkValue(baseChild, path, i + 1, f, k);
   }
 
   private materialize(node: DataNode, base: Value | undefined): Value | undefined {
@@ -412,6 +445,7 @@ export class Evaluator {
   evalRuleSet(rs: RuleSet): Value | undefined {
     const cached = this.ctx.cache.get(rs);
     if (cached !== undefined) return cached === UNDEF ? undefined : cached;
+    this.budget.spend(CALL_STEPS);
     if (++this.depth > this.limits.maxDepth) {
       this.depth--;
       throw new RegoEvalError('eval_limit_error', `rule evaluation nested deeper than ${this.limits.maxDepth} (limits.maxDepth)`, rs.loc);
@@ -482,18 +516,11 @@ export class Evaluator {
 
   /** A complete rule or function body with its else chain: the value, or undefined. */
   private evalValueRule(rule: CRule, args: readonly Value[], conflict: string): Value | undefined {
-    let result: Value | undefined;
     const f: Frame = new Array(rule.nslots);
-    const body = () =>
-      this.evalBody(rule.body, 0, f, () =>
-        this.headValue(rule, f, (v) => {
-          if (result !== undefined && !valuesEqual(result, v)) throw new RegoEvalError('eval_conflict_error', conflict, rule.loc);
-          result = v;
-          return false;
-        }),
-      );
-    if (rule.args) this.unifyArgs(rule.args, args, 0, f, body);
-    else body();
+    const out: { value: Value | undefined } = { value: undefined };
+    if (rule.args) this.unifyArgs(rule.args, args, 0, f, () => this.evalRuleBody(rule, f, out, conflict));
+    else this.evalRuleBody(rule, f, out, conflict);
+    const result = out.value;
     if (result !== undefined) return result;
     for (const e of rule.elseRules) {
       const v = this.evalValueRule(e, args, conflict);
@@ -502,12 +529,24 @@ export class Evaluator {
     return undefined;
   }
 
+  /** Every value the body of a complete rule or function gives, into `out`; two different ones conflict. */
+  private evalRuleBody(rule: CRule, f: Frame, out: { value: Value | undefined }, conflict: string): boolean {
+    return this.evalBody(rule.body, 0, f, () =>
+      this.headValue(rule, f, (v) => {
+        if (out.value !== undefined && !valuesEqual(out.value, v)) throw new RegoEvalError('eval_conflict_error', conflict, rule.loc);
+        out.value = v;
+        return false;
+      }),
+    );
+  }
+
   private unifyArgs(patterns: readonly CTerm[], args: readonly Value[], i: number, f: Frame, k: K): boolean {
     if (i === patterns.length) return k();
     return this.unifyValue(patterns[i]!, args[i]!, f, () => this.unifyArgs(patterns, args, i + 1, f, k));
   }
 
   callUser(rs: RuleSet, args: readonly Value[], loc: Location): Value | undefined {
+    this.budget.spend(CALL_STEPS);
     if (++this.depth > this.limits.maxDepth) {
       this.depth--;
       throw new RegoEvalError('eval_limit_error', `function calls nested deeper than ${this.limits.maxDepth} (limits.maxDepth)`, loc);
@@ -557,6 +596,7 @@ export class Evaluator {
 
   private callTarget(fn: FnTarget, args: readonly Value[], loc: Location, k: VK): boolean {
     if (fn.kind === 'builtin') {
+      this.budget.spend(argumentWork(args));
       let r: Value | undefined;
       try {
         r = fn.def.impl(args, this.builtinCtx);

@@ -1,4 +1,5 @@
 /** Crossing the API boundary: plain JS values in, plain JS values out (see index.ts). */
+import { spendWork } from '../../../util/budget.ts';
 import { formatFloat64G, RegoNumber } from './number.ts';
 import { RegoObject, RegoSet, type Value, keyOf, valueToString } from './value.ts';
 
@@ -84,6 +85,7 @@ export function toJS(value: Value, options: ToJSOptions = {}): unknown {
     if (d === 1n && (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))) return n;
     return value.toJS();
   }
+  spendWork(1); // a shared sub-value is converted each time it occurs
   if (Array.isArray(value)) return (value as readonly Value[]).map((v) => toJS(v, options));
   if (value instanceof RegoSet) {
     const items = value.sortedValues().map((v) => toJS(v, options));

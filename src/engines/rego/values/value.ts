@@ -3,6 +3,7 @@
  *   null | boolean | string | RegoNumber | Value[] (array) | RegoObject | RegoSet
  * JS `undefined` is Rego's "undefined" and never a member of a value. Values are immutable once built.
  */
+import { spendWork } from '../../../util/budget.ts';
 import { compareNumbers, RegoNumber } from './number.ts';
 
 export type Value = null | boolean | string | RegoNumber | readonly Value[] | RegoObject | RegoSet;
@@ -98,6 +99,9 @@ function nestedKey(v: Value): string {
   if (v === false) return 'F';
   if (typeof v === 'string') return JSON.stringify(v);
   if (v instanceof RegoNumber) return '#' + v.key();
+  // Traversals of nested values charge the evaluation's work budget (a value may share a large
+  // sub-value many times over, so its size is not bounded by the steps that built it).
+  spendWork(1);
   if (v instanceof RegoObject || v instanceof RegoSet) return v.identity();
   return '[' + (v as readonly Value[]).map(nestedKey).join(',') + ']';
 }
@@ -151,6 +155,7 @@ export function compareValues(a: Value, b: Value): number {
     case 3:
       return compareStrings(a as string, b as string);
     case 6: {
+      spendWork(1);
       const x = a as readonly Value[];
       const y = b as readonly Value[];
       const n = Math.min(x.length, y.length);
@@ -161,6 +166,7 @@ export function compareValues(a: Value, b: Value): number {
       return x.length < y.length ? -1 : x.length > y.length ? 1 : 0;
     }
     case 7: {
+      spendWork(1);
       const x = (a as RegoObject).sortedEntries();
       const y = (b as RegoObject).sortedEntries();
       const n = Math.min(x.length, y.length);
@@ -173,6 +179,7 @@ export function compareValues(a: Value, b: Value): number {
       return x.length < y.length ? -1 : x.length > y.length ? 1 : 0;
     }
     default: {
+      spendWork(1);
       const x = (a as RegoSet).sortedValues();
       const y = (b as RegoSet).sortedValues();
       const n = Math.min(x.length, y.length);
@@ -269,8 +276,12 @@ export function valueToString(v: Value): string {
   if (v === null) return 'null';
   if (v === true) return 'true';
   if (v === false) return 'false';
-  if (typeof v === 'string') return goQuote(v);
+  if (typeof v === 'string') {
+    spendWork(1 + (v.length >>> 6));
+    return goQuote(v);
+  }
   if (v instanceof RegoNumber) return v.text;
+  spendWork(1);
   if (Array.isArray(v)) return '[' + (v as readonly Value[]).map(valueToString).join(', ') + ']';
   if (v instanceof RegoObject) {
     return '{' + v.sortedEntries().map(([k, x]) => valueToString(k) + ': ' + valueToString(x)).join(', ') + '}';
