@@ -1,8 +1,9 @@
 // The Kubernetes CEL environment on cel-js: options, variables, libraries, compilation with the
 // apiserver's AST validators, and evaluation under a cost limit.
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import { isResourceExhaustion, resourceLimitMessage } from '../../util/budget.ts';
 import { KpcError, UnsupportedError } from '../../util/errors.ts';
-import { callArguments, callName, lineAndColumn, stringLiteral, walk } from './ast.ts';
+import { callArguments, callName, childNodes, lineAndColumn, stringLiteral, walk } from './ast.ts';
 import { CostMeter, enterMeter, PER_CALL_COST_LIMIT, restoreMeter } from './cost.ts';
 import { kubernetesLibraries } from './lib/index.ts';
 import { regexError } from './regex.ts';
@@ -132,15 +133,25 @@ export class CelEnvironment {
   }
 
   #compileUncached(expression: string): CelProgram {
+    const size = codePointCount(expression);
+    if (size > EXPRESSION_SIZE_CODE_POINT_LIMIT) {
+      throw new CelCompileError(expression, `expression code point size exceeds limit: size: ${size}, limit ${EXPRESSION_SIZE_CODE_POINT_LIMIT}`);
+    }
     let parsed: ReturnType<Environment['parse']>;
     try {
       parsed = this.#env.parse(expression);
     } catch (error) {
       throw compileErrorFrom(expression, error);
     }
+    checkRecursionDepth(expression, parsed.ast);
     rejectUnsupportedSyntax(expression, parsed.ast);
     if (!this.celBind) rejectCelBind(expression, parsed.ast);
-    const checked = parsed.check();
+    let checked: ReturnType<typeof parsed.check>;
+    try {
+      checked = parsed.check();
+    } catch (error) {
+      throw compileErrorFrom(expression, error);
+    }
     if (!checked.valid) throw compileErrorFrom(expression, checked.error);
     validateHomogeneousLiterals(expression, parsed.ast);
     validateLiteralArguments(expression, parsed.ast, (text) => this.#env.evaluate(text));
@@ -158,6 +169,10 @@ export function defaultCelEnvironment(): CelEnvironment {
 
 function compileErrorFrom(expression: string, error: unknown): CelCompileError {
   if (error instanceof CelCompileError) return error;
+  if (isResourceExhaustion(error)) {
+    // cel-go balances long `&&`/`||` chains and `!`/`-` runs that cel-js nests (and recurses on)
+    throw new UnsupportedError(`${resourceLimitMessage(error, 'expression')} in expression: ${oneLine(expression)}`);
+  }
   const summary = celErrorSummary(error);
   // cel-js points at the node's operator position (`pos`), as cel-go does; else the range start
   const located = error as { node?: { pos?: number }; range?: { start?: number } } | null;
@@ -180,6 +195,48 @@ export function celErrorSummary(error: unknown): string {
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
+}
+
+// cel-go's parser defaults, which Kubernetes keeps (parser/options.go, parser.go): an expression
+// of at most 100,000 code points, and no grammar rule nested more than 250 deep.
+const EXPRESSION_SIZE_CODE_POINT_LIMIT = 100_000;
+const MAX_RECURSION_DEPTH = 250;
+const CALC_OPERATORS = new Set(['+', '-', '*', '/', '%']);
+const RELATION_OPERATORS = new Set(['==', '!=', '<', '<=', '>', '>=', 'in']);
+
+function codePointCount(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
+/**
+ * cel-go's recursionListener: the `calc` and `relation` rules are left-recursive, so a chain of k
+ * binary operators nests the rule k + 1 deep (+1 while its last operand is parsed). cel-js counts
+ * parentheses, member chains and ternaries against the same 250 but not operator chains; this
+ * counts those, per rule, along every path (iteratively: the tree may be deep).
+ */
+function checkRecursionDepth(expression: string, root: ASTNode): void {
+  const stack: { node: ASTNode; calc: number; relation: number }[] = [{ node: root, calc: 0, relation: 0 }];
+  while (stack.length > 0) {
+    const { node, calc, relation } = stack.pop()!;
+    const binary = Array.isArray(node.args) && node.args.length === 2;
+    const nextCalc = binary && CALC_OPERATORS.has(node.op) ? calc + 1 : calc;
+    const nextRelation = binary && RELATION_OPERATORS.has(node.op) ? relation + 1 : relation;
+    if (Math.max(nextCalc, nextRelation) + 2 > MAX_RECURSION_DEPTH) {
+      throw new CelCompileError(expression, `expression recursion limit exceeded: ${MAX_RECURSION_DEPTH}`, offsetOf(node));
+    }
+    for (const child of childNodes(node)) stack.push({ node: child, calc: nextCalc, relation: nextRelation });
+  }
 }
 
 // Kubernetes 1.32+ two-variable comprehensions (cel-go ext.TwoVarComprehensions): cel-js's

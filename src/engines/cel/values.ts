@@ -5,6 +5,7 @@
 // a JS number is a CEL double, so every integral number must become a BigInt before evaluation.
 import { Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
+import { isResourceExhaustion, resourceLimitMessage } from '../../util/budget.ts';
 import { KpcError } from '../../util/errors.ts';
 
 const INT64_MIN = -(2n ** 63n);
@@ -21,7 +22,13 @@ const converted = new WeakMap<object, unknown>();
  * handing it to CEL. Anything that is not JSON (functions, class instances, cycles) is a KpcError.
  */
 export function toCelValue(value: unknown): unknown {
-  return convert(value, 0, new Set());
+  try {
+    return convert(value, 0, new Set());
+  } catch (error) {
+    // JS recursion may give out before Kubernetes' 10000 levels: an error, never a crash
+    if (isResourceExhaustion(error)) throw new KpcError(resourceLimitMessage(error, 'value'));
+    throw error;
+  }
 }
 
 function convert(value: unknown, depth: number, path: Set<object>): unknown {
