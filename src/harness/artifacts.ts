@@ -2,7 +2,8 @@ import type { OutputFiles } from '../build/3-emit.ts';
 import { CONTROL_LABEL, type BuildModel, type ResolvedControl } from '../build/model.ts';
 import { Gatekeeper } from '../engines/gatekeeper/index.ts';
 import { isObject, type JsonObject } from '../engines/jmespath/index.ts';
-import { loadException, loadPolicy, type KyvernoPolicy, type PolicyException } from '../engines/kyverno/index.ts';
+import { loadException, loadPolicy, type KyvernoPolicy, type PolicyException, type ValidatingPolicy } from '../engines/kyverno/index.ts';
+import { loadVapObjects, type ValidatingAdmissionPolicy, type ValidatingAdmissionPolicyBinding } from '../engines/vap/index.ts';
 import { DEFAULT_CONFIGURATION, parsePodSecurityConfiguration, type PodSecurityConfiguration } from '../engines/psa/index.ts';
 import { describeError } from '../util/errors.ts';
 import { compareBytes } from '../util/files.ts';
@@ -11,8 +12,9 @@ import { parseYamlDocuments } from '../util/yaml.ts';
 /**
  * The generated artifacts of one build, read back as a cluster would read them: each control's
  * ClusterPolicy (with every generated PolicyException) for the Kyverno engine, its
- * ConstraintTemplate and every Constraint of it for one Gatekeeper per engine (Rego, CEL), and
- * the PSA admission configuration. Objects are found by their `kube-policy-compiler/control`
+ * ValidatingPolicies (one per rollout mode) for Kyverno's CEL engine, its ConstraintTemplate and
+ * every Constraint of it for one Gatekeeper per engine (Rego, CEL), its ValidatingAdmissionPolicy
+ * and every binding of it for the apiserver's plugin, and the PSA admission configuration. Objects are found by their `kube-policy-compiler/control`
  * label, as `kubectl apply -k generated/…` would install them; engines never see the IR. Loaded
  * artifacts are cached by content, so builds for different PSS versions share every artifact that
  * did not change.
@@ -37,13 +39,28 @@ export interface GatekeeperArtifact {
   readonly gatekeeper: Gatekeeper;
 }
 
+/** A control's ValidatingPolicies (Kyverno's CEL engine applies their autogen itself). */
+export interface ValidatingPolicyArtifact {
+  readonly key: number;
+  readonly policies: readonly ValidatingPolicy[];
+}
+
+/** A control's ValidatingAdmissionPolicy and its bindings, as the apiserver loaded them. */
+export interface VapArtifact {
+  readonly key: number;
+  readonly policies: readonly ValidatingAdmissionPolicy[];
+  readonly bindings: readonly ValidatingAdmissionPolicyBinding[];
+}
+
 export interface ControlArtifacts {
   readonly control: ResolvedControl;
   readonly kyverno: KyvernoArtifact | LoadFailure;
+  readonly vpol: ValidatingPolicyArtifact | LoadFailure;
   readonly rego: GatekeeperArtifact | LoadFailure;
   readonly cel: GatekeeperArtifact | LoadFailure;
+  readonly vap: VapArtifact | LoadFailure;
   /** The generated files each engine was given (under generated/). */
-  readonly files: { readonly kyverno: readonly string[]; readonly gatekeeper: readonly string[] };
+  readonly files: { readonly kyverno: readonly string[]; readonly kyvernoVpol: readonly string[]; readonly gatekeeper: readonly string[]; readonly vap: readonly string[] };
 }
 
 /**
@@ -79,6 +96,8 @@ interface Parsed {
 export class ArtifactCache {
   readonly #kyverno = new Map<string, KyvernoArtifact | LoadFailure>();
   readonly #gatekeeper = new Map<string, GatekeeperArtifact | LoadFailure>();
+  readonly #vpol = new Map<string, ValidatingPolicyArtifact | LoadFailure>();
+  readonly #vap = new Map<string, VapArtifact | LoadFailure>();
   /** Generated file text (without its comment header, which names the version) → parsed object. */
   readonly #parsed = new Map<string, Record<string, unknown> | LoadFailure>();
   #nextKey = 1;
@@ -100,6 +119,9 @@ export class ArtifactCache {
     const exceptionFiles = read('kyverno/exceptions');
     const templates = read('gatekeeper/templates');
     const constraints = read('gatekeeper/constraints');
+    const validatingPolicies = read('kyverno-vpol');
+    const vapPolicies = read('vap/policies');
+    const vapBindings = read('vap/bindings');
     const exceptions: PolicyException[] = [];
     let exceptionProblem: string | undefined;
     for (const { path, object } of exceptionFiles) {
@@ -116,12 +138,22 @@ export class ArtifactCache {
       const templateFiles = byControl(templates, control.id);
       const constraintFiles = byControl(constraints, control.id);
       const gatekeeperFiles = [...templateFiles, ...constraintFiles];
+      const vpolFiles = byControl(validatingPolicies, control.id);
+      const vapPolicyFiles = byControl(vapPolicies, control.id);
+      const vapBindingFiles = byControl(vapBindings, control.id);
       return {
         control,
         kyverno: exceptionProblem ? { error: exceptionProblem } : this.#loadKyverno(kyvernoFiles, exceptionFiles, exceptions, control.id),
+        vpol: this.#loadValidatingPolicies(vpolFiles, control.id),
         rego: this.#loadGatekeeper(templateFiles, constraintFiles, 'rego', control.id),
         cel: this.#loadGatekeeper(templateFiles, constraintFiles, 'cel', control.id),
-        files: { kyverno: kyvernoFiles.map((f) => f.path), gatekeeper: gatekeeperFiles.map((f) => f.path) },
+        vap: this.#loadVap(vapPolicyFiles, vapBindingFiles, control.id),
+        files: {
+          kyverno: kyvernoFiles.map((f) => f.path),
+          kyvernoVpol: vpolFiles.map((f) => f.path),
+          gatekeeper: gatekeeperFiles.map((f) => f.path),
+          vap: [...vapPolicyFiles, ...vapBindingFiles].map((f) => f.path),
+        },
       };
     });
     const failure = problems.length > 0 ? { error: problems.join('; ') } : undefined;
@@ -132,7 +164,7 @@ export class ArtifactCache {
     return {
       pssVersion: model.pssVersion,
       model,
-      controls: failure ? controls.map((c) => ({ ...c, kyverno: failure, rego: failure, cel: failure })) : controls,
+      controls: failure ? controls.map((c) => ({ ...c, kyverno: failure, vpol: failure, rego: failure, cel: failure, vap: failure })) : controls,
       psaConfiguration: psaConfiguration(files),
       batches: { rego: batch('rego'), cel: batch('cel') },
     };
@@ -177,6 +209,47 @@ export class ArtifactCache {
         loaded = { error: `${where}: ${describeError(error)}` };
       }
       this.#gatekeeper.set(content, loaded);
+    }
+    return loaded;
+  }
+
+  #loadValidatingPolicies(files: readonly Parsed[], control: string): ValidatingPolicyArtifact | LoadFailure {
+    if (files.length === 0) return { error: `no ValidatingPolicy labelled ${CONTROL_LABEL}: ${control} in generated/kyverno-vpol` };
+    const content = JSON.stringify(files.map((p) => p.object));
+    let loaded = this.#vpol.get(content);
+    if (!loaded) {
+      let where = '';
+      try {
+        const policies: ValidatingPolicy[] = [];
+        for (const { path, object } of files) {
+          where = `generated/${path}`;
+          const result = loadPolicy({ file: where, line: 1, value: object });
+          if (result.type !== 'validating') throw new Error(`expected a ValidatingPolicy, found a ${result.policy.kind}`);
+          policies.push(result.policy);
+        }
+        loaded = { key: this.#nextKey++, policies };
+      } catch (error) {
+        loaded = { error: `${where}: ${describeError(error)}` };
+      }
+      this.#vpol.set(content, loaded);
+    }
+    return loaded;
+  }
+
+  #loadVap(policies: readonly Parsed[], bindings: readonly Parsed[], control: string): VapArtifact | LoadFailure {
+    if (policies.length !== 1) return { error: `expected one ValidatingAdmissionPolicy labelled ${CONTROL_LABEL}: ${control} in generated/vap/policies, found ${policies.length}` };
+    if (bindings.length === 0) return { error: `no ValidatingAdmissionPolicyBinding labelled ${CONTROL_LABEL}: ${control} in generated/vap/bindings` };
+    const files = [...policies, ...bindings];
+    const content = JSON.stringify(files.map((p) => p.object));
+    let loaded = this.#vap.get(content);
+    if (!loaded) {
+      // The apiserver refuses an invalid policy or binding on create: that is a load failure here.
+      const objects = loadVapObjects(files.map((p) => ({ file: `generated/${p.path}`, line: 1, value: p.object })));
+      loaded =
+        objects.problems.length > 0
+          ? { error: objects.problems.map((p) => `${p.source.file}: ${p.message}`).join('; ') }
+          : { key: this.#nextKey++, policies: objects.policies, bindings: objects.bindings };
+      this.#vap.set(content, loaded);
     }
     return loaded;
   }

@@ -2,6 +2,7 @@ import type { CompiledBuild, ControlArtifacts } from './artifacts.ts';
 import type { ControlVerdicts } from './evaluate.ts';
 import { EXPECTED_DIFFERENCES } from './expected-differences.ts';
 import { KNOWN_BUGS, type KnownBug } from './known-bugs.ts';
+import { exemptionFor } from './policy-reference.ts';
 import { ENGINES, type EngineName, type EngineVerdict, type Outcome, type ReplayCase } from './types.ts';
 
 /**
@@ -39,12 +40,27 @@ export interface Counts {
 
 const emptyCounts = (): Counts => ({ pass: 0, fail: 0, 'not-applied': 0, error: 0, expected: 0 });
 
+/**
+ * How an engine treated objects an exemption covers (the reference left the control out): not
+ * applied (honoured), held to the control as the build's lossy note says (lossy), or otherwise
+ * (a divergence, or an expected difference of another kind).
+ */
+export interface ExemptionCounts {
+  honoured: number;
+  lossy: number;
+  other: number;
+}
+
 /** Same verdict as the reference: outcome, and for a failure the admission effect and the failing rules. */
 export function agrees(reference: EngineVerdict, actual: EngineVerdict): boolean {
   if (reference.outcome !== actual.outcome) return false;
   if (reference.outcome !== 'fail') return true;
   if (reference.action !== actual.action) return false;
-  if (reference.failedRules && actual.failedRules) return sameSet(reference.failedRules, actual.failedRules);
+  if (reference.failedRules && actual.failedRules) {
+    // reference.failedRules are in the control's rule order: the first is where such an engine stops
+    if (actual.firstFailureOnly) return actual.failedRules.length === 1 && actual.failedRules[0] === reference.failedRules[0];
+    return sameSet(reference.failedRules, actual.failedRules);
+  }
   return true;
 }
 
@@ -93,6 +109,7 @@ export interface TallyData {
   readonly divergences: Divergence[];
   readonly expectedUsed: Map<string, number>;
   readonly knownBugsSeen: Map<string, number>;
+  readonly exemptions: Map<number, Map<EngineName, ExemptionCounts>>;
   readonly comparisons: number;
   readonly agreements: number;
   readonly verdicts: number;
@@ -110,6 +127,8 @@ export class Tally {
   readonly expectedUsed = new Map<string, number>();
   /** Known bug id → divergences traced to it. */
   readonly knownBugsSeen = new Map<string, number>();
+  /** Exemption index (in the config) → engine → how it treated the objects the exemption covers. */
+  readonly exemptions = new Map<number, Map<EngineName, ExemptionCounts>>();
   comparisons = 0;
   agreements = 0;
   /** Engine verdicts recorded (reference included), cached or not. */
@@ -118,8 +137,14 @@ export class Tally {
   /** Compare one control's verdicts on one case; returns the divergence, if any. */
   record(replay: ReplayCase, artifacts: ControlArtifacts, build: CompiledBuild, verdicts: ControlVerdicts, options: { countCoverage: boolean }): Divergence | undefined {
     const control = artifacts.control.id;
+    const shown = exemptionShown(replay, artifacts, build, verdicts);
     const diverging = divergingEngines(replay, artifacts, build, verdicts, (engine, actual, counted, expected) => {
       this.verdicts++;
+      const exemption = engine === 'reference' ? undefined : engine === 'psa' ? (shown ?? psaNamespaceExemption(replay, artifacts, verdicts)) : shown;
+      if (exemption !== undefined) {
+        const honoured = counted !== 'expected' && agrees(verdicts.reference!, actual);
+        this.#countExemption(exemption, engine, honoured ? 'honoured' : expected === 'lossy-exemption' ? 'lossy' : 'other');
+      }
       if (expected) this.expectedUsed.set(expected, (this.expectedUsed.get(expected) ?? 0) + 1);
       bump(this.matrix, control, engine, counted);
       if (options.countCoverage) {
@@ -149,6 +174,7 @@ export class Tally {
       divergences: this.divergences,
       expectedUsed: this.expectedUsed,
       knownBugsSeen: this.knownBugsSeen,
+      exemptions: this.exemptions,
       comparisons: this.comparisons,
       agreements: this.agreements,
       verdicts: this.verdicts,
@@ -177,9 +203,20 @@ export class Tally {
     this.divergences.push(...other.divergences);
     for (const [id, n] of other.expectedUsed) this.expectedUsed.set(id, (this.expectedUsed.get(id) ?? 0) + n);
     for (const [id, n] of other.knownBugsSeen) this.knownBugsSeen.set(id, (this.knownBugsSeen.get(id) ?? 0) + n);
+    for (const [index, byEngine] of other.exemptions) {
+      for (const [engine, counts] of byEngine) for (const key of ['honoured', 'lossy', 'other'] as const) this.#countExemption(index, engine, key, counts[key]);
+    }
     this.comparisons += other.comparisons;
     this.agreements += other.agreements;
     this.verdicts += other.verdicts;
+  }
+
+  #countExemption(index: number, engine: EngineName, key: keyof ExemptionCounts, n = 1): void {
+    let byEngine = this.exemptions.get(index);
+    if (!byEngine) this.exemptions.set(index, (byEngine = new Map()));
+    let counts = byEngine.get(engine);
+    if (!counts) byEngine.set(engine, (counts = { honoured: 0, lossy: 0, other: 0 }));
+    counts[key] += n;
   }
 
   #countRules(control: string, engine: EngineName, verdict: EngineVerdict): void {
@@ -192,6 +229,32 @@ export class Tally {
     for (const name of names) byRule.set(name, (byRule.get(name) ?? 0) + 1);
     if (engine === 'kyverno') for (const r of verdict.ruleResponses ?? []) if (!byRule.has(r.name)) byRule.set(r.name, 0);
   }
+}
+
+/**
+ * The exemption (index in the config) whose effect the reference verdict shows: one that took the
+ * object out of the control, or, on an exemption probe, an image exemption that made the control
+ * pass (images are exempted inside the check).
+ */
+function exemptionShown(replay: ReplayCase, artifacts: ControlArtifacts, build: CompiledBuild, verdicts: ControlVerdicts): number | undefined {
+  const reference = verdicts.reference!;
+  if (reference.exemption !== undefined) return reference.exemption;
+  const probe = /^exemptions\[(\d+)\]\//.exec(replay.origin.fixture);
+  if (!probe || reference.outcome !== 'pass') return undefined;
+  const exemption = build.model.exemptions.find((e) => e.index === Number(probe[1]));
+  return exemption?.target.kind === 'images' && exemption.controls.includes(artifacts.control.id) ? exemption.index : undefined;
+}
+
+/**
+ * A namespace exemption where the control does not apply at all (e.g. a privileged namespace)
+ * still matters to PSA, whose warn/audit levels may judge it: PSA honours it when its admission
+ * configuration exempts the namespace.
+ */
+function psaNamespaceExemption(replay: ReplayCase, artifacts: ControlArtifacts, verdicts: ControlVerdicts): number | undefined {
+  const psa = verdicts.psa;
+  if (!psa || psa.outcome !== 'not-applied' || !psa.message.startsWith('exempt')) return undefined;
+  const exemption = exemptionFor(artifacts.control, replay.object, replay.namespace);
+  return exemption?.target.kind === 'namespaces' ? exemption.index : undefined;
 }
 
 export function makeDivergence(replay: ReplayCase, control: string, engines: readonly EngineName[], verdicts: ControlVerdicts, build: CompiledBuild): Divergence {

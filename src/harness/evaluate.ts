@@ -210,7 +210,7 @@ export function psaCase(build: CompiledBuild, replay: ReplayCase): PsaCaseResult
   const configuration = build.psaConfiguration;
   try {
     const response = admit({ operation: 'CREATE', object: replay.object }, { configuration, namespace: { labels: replay.namespace.labels } });
-    const exempt = response.auditAnnotations['exempt'];
+    const exempt = response.auditAnnotations['pod-security.kubernetes.io/exempt']; // admission.go: the exempt audit annotation
     if (exempt) return { checks: none, exempt, enforceAllowed: true };
     const { policy } = policyToEvaluate(replay.namespace.labels, configuration.defaults);
     const isPod = replay.object['kind'] === 'Pod';

@@ -32,10 +32,17 @@ export interface ExpectedDifference {
 
 const LOSSY_TARGET: Partial<Record<EngineName, LossyNote['target']>> = {
   kyverno: 'kyverno',
+  'kyverno-vpol': 'kyverno-vpol',
   'gatekeeper-rego': 'gatekeeper',
   'gatekeeper-cel': 'gatekeeper',
+  vap: 'vap',
   psa: 'psa',
 };
+
+/** The target whose lossy notes (model.lossy) speak for an engine. */
+export function lossyTarget(engine: EngineName): LossyNote['target'] | undefined {
+  return LOSSY_TARGET[engine];
+}
 
 function lossyNotes(context: DifferenceContext, engine: EngineName): LossyNote[] {
   const target = LOSSY_TARGET[engine];
@@ -73,9 +80,9 @@ export const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
   },
   {
     id: 'lossy-exemption',
-    engines: ['kyverno', 'gatekeeper-rego', 'gatekeeper-cel', 'psa'],
+    engines: ['kyverno', 'kyverno-vpol', 'gatekeeper-rego', 'gatekeeper-cel', 'vap', 'psa'],
     behaviour: 'The target cannot express this exemption, so it still holds the object to the control (the build declares it lossy and never widens an exemption).',
-    upstream: 'kpc build lossy notes (src/build/lossy.ts): workload exemptions in PSA, exemptions by name in Gatekeeper, …',
+    upstream: 'kpc build lossy notes (src/build/lossy.ts): workload exemptions in PSA, exemptions by name in Gatekeeper, VAP bindings and ValidatingPolicies, …',
     explains: (context) => {
       const { reference, actual } = context;
       if (reference.exemption === undefined || !reference.unexempted) return false;
@@ -96,6 +103,14 @@ export const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
     },
   },
   {
+    id: 'kyverno-vpol-no-replicationcontroller-autogen',
+    engines: ['kyverno-vpol'],
+    behaviour:
+      "Kyverno's CEL autogen has no ReplicationController target: a ValidatingPolicy written for Pods never sees a ReplicationController (the Pods it creates are judged when they are created).",
+    upstream: 'kyverno pkg/cel/autogen/config.go configsMap (daemonsets, deployments, replicasets, statefulsets, jobs, cronjobs)',
+    explains: ({ replay, reference, actual }) => replay.variant === 'ReplicationController' && reference.outcome !== 'not-applied' && reference.outcome !== 'error' && actual.outcome === 'not-applied',
+  },
+  {
     id: 'kyverno-no-response-allows',
     engines: ['kyverno'],
     behaviour: 'A foreach rule whose list is empty gives no rule response; a resource no rule responded to is admitted, as the reference passes it.',
@@ -111,5 +126,6 @@ function sameVerdict(a: EngineVerdict, b: EngineVerdict): boolean {
 
 function sameRules(a: EngineVerdict, b: EngineVerdict): boolean {
   if (!a.failedRules || !b.failedRules) return true;
+  if (b.firstFailureOnly) return b.failedRules.length === 1 && b.failedRules[0] === a.failedRules[0];
   return [...a.failedRules].sort().join(',') === [...b.failedRules].sort().join(',');
 }

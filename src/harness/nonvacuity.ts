@@ -56,6 +56,8 @@ function expectedRules(artifacts: ControlArtifacts, engine: EngineName): string[
     case 'reference':
     case 'gatekeeper-rego':
     case 'gatekeeper-cel':
+    case 'vap':
+    case 'kyverno-vpol':
       return names;
     case 'kyverno': {
       // The policy's own rules and the autogen rules Kyverno adds for pod controllers (kyverno.md §4.3).

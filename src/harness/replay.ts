@@ -1,6 +1,7 @@
 import { LABELS } from '../engines/psa/index.ts';
 import type { CompiledBuild, ControlArtifacts } from './artifacts.ts';
 import { isLoadFailure } from './artifacts.ts';
+import { vapVerdict, vpolVerdict } from './cel-targets.ts';
 import { gatekeeperBatchVerdicts, gatekeeperVerdict, kyvernoVerdict, psaCase, psaVerdict, referenceVerdict, type ControlVerdicts, type PsaCaseResult } from './evaluate.ts';
 import type { EngineVerdict, ReplayCase } from './types.ts';
 
@@ -68,6 +69,8 @@ export function evaluateCase(build: CompiledBuild, replay: ReplayCase, cache?: V
   const controls = build.controls.map((artifacts) => {
     const { control } = artifacts;
     const kyverno = isLoadFailure(artifacts.kyverno) ? kyvernoVerdict(artifacts.kyverno, control, replay) : cached(artifacts.kyverno.key, () => kyvernoVerdict(artifacts.kyverno, control, replay));
+    const vpol = isLoadFailure(artifacts.vpol) ? vpolVerdict(artifacts.vpol, control, replay) : cached(artifacts.vpol.key, () => vpolVerdict(artifacts.vpol, control, replay));
+    const vap = isLoadFailure(artifacts.vap) ? vapVerdict(artifacts.vap, control, replay) : cached(artifacts.vap.key, () => vapVerdict(artifacts.vap, control, replay));
     const gatekeeper = (engine: 'rego' | 'cel'): EngineVerdict => {
       if (batched) return batched[engine].get(control.id)!;
       const artifact = artifacts[engine];
@@ -75,7 +78,7 @@ export function evaluateCase(build: CompiledBuild, replay: ReplayCase, cache?: V
     };
     const rego = gatekeeper('rego');
     const cel = gatekeeper('cel');
-    const verdicts: ControlVerdicts = { reference: referenceVerdict(control, replay), kyverno, 'gatekeeper-rego': rego, 'gatekeeper-cel': cel };
+    const verdicts: ControlVerdicts = { reference: referenceVerdict(control, replay), kyverno, 'kyverno-vpol': vpol, 'gatekeeper-rego': rego, 'gatekeeper-cel': cel, vap };
     const psaResult = psaVerdict(psa, control);
     if (psaResult) verdicts.psa = psaResult;
     return { artifacts, verdicts };

@@ -1,6 +1,7 @@
 import type { ConformanceReport, CaseFailure } from '../util/report.ts';
-import type { Counts, Divergence } from './compare.ts';
-import { EXPECTED_DIFFERENCES } from './expected-differences.ts';
+import { describeExemption } from '../build/lossy.ts';
+import type { Counts, Divergence, ExemptionCounts } from './compare.ts';
+import { EXPECTED_DIFFERENCES, lossyTarget } from './expected-differences.ts';
 import { KNOWN_BUGS } from './known-bugs.ts';
 import type { HarnessResult } from './run.ts';
 import { ENGINES, type EngineName, type EngineVerdict } from './types.ts';
@@ -33,6 +34,8 @@ export interface HarnessReport extends ConformanceReport {
   corpus: Record<string, unknown>;
   /** Cases generated to exercise the config's exemptions. */
   exemptionProbes: number;
+  /** Per exemption of the config, how each engine treated the objects it covers. */
+  exemptions: ExemptionReport[];
   comparisons: number;
   seconds: number;
   /** Engine verdicts judged (reference included); engine calls skipped by the verdict cache count too. */
@@ -40,6 +43,40 @@ export interface HarnessReport extends ConformanceReport {
   verdictsPerSecond: number;
   cache: { hits: number; misses: number };
   threads: number;
+}
+
+/**
+ * An exemption's treatment by one engine: honoured (the control left out, as the reference does),
+ * lossy (held to the control, as the build's lossy note for that target says), diverged (anything
+ * else: listed among the divergences), or not judged (no covered object reached a control this
+ * engine judges, e.g. PSA and a hardening control).
+ */
+export type ExemptionStatus = 'honoured' | 'lossy' | 'honoured and lossy' | 'diverged' | 'not judged';
+
+export interface ExemptionReport {
+  index: number;
+  name: string;
+  description: string;
+  reason: string;
+  controls: readonly string[];
+  engines: Partial<Record<EngineName, { status: ExemptionStatus; honoured: number; lossy: number; other: number; lossyNote?: string }>>;
+}
+
+function exemptionReports(result: HarnessResult): ExemptionReport[] {
+  const model = result.build.model;
+  return model.exemptions.map((exemption) => {
+    const engines: ExemptionReport['engines'] = {};
+    for (const engine of ENGINES) {
+      if (engine === 'reference') continue;
+      const counts: ExemptionCounts = result.tally.exemptions.get(exemption.index)?.get(engine) ?? { honoured: 0, lossy: 0, other: 0 };
+      const target = lossyTarget(engine);
+      const note = model.lossy.find((n) => n.target === target && n.subject === `exemptions[${exemption.index}]`);
+      const status: ExemptionStatus =
+        counts.other > 0 ? 'diverged' : counts.honoured > 0 && counts.lossy > 0 ? 'honoured and lossy' : counts.lossy > 0 ? 'lossy' : counts.honoured > 0 ? 'honoured' : 'not judged';
+      engines[engine] = { status, ...counts, ...(note ? { lossyNote: note.message } : {}) };
+    }
+    return { index: exemption.index, name: exemption.name, description: describeExemption(exemption), reason: exemption.reason, controls: exemption.controls, engines };
+  });
 }
 
 export function buildReport(result: HarnessResult): HarnessReport {
@@ -96,6 +133,7 @@ export function buildReport(result: HarnessResult): HarnessReport {
     expectedDifferences: EXPECTED_DIFFERENCES.map((d) => ({ id: d.id, engines: d.engines, behaviour: d.behaviour, upstream: d.upstream, occurrences: result.tally.expectedUsed.get(d.id) ?? 0 })),
     knownBugs: KNOWN_BUGS.map((b) => ({ id: b.id, kind: b.kind, description: b.description, occurrences: result.tally.knownBugsSeen.get(b.id) ?? 0 })),
     exemptionProbes: result.probes.cases,
+    exemptions: exemptionReports(result),
     corpus: {
       present: result.corpus.present,
       dir: result.corpus.dir,
@@ -157,6 +195,7 @@ export function printSummary(report: HarnessReport, out: (line: string) => void)
   out(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) out(line(row));
   out('');
+  printExemptions(report, out);
   for (const d of report.expectedDifferences) {
     if ((d['occurrences'] as number) > 0) out(`expected difference ${String(d['id'])} × ${String(d['occurrences'])}: ${String(d['behaviour'])} [${String(d['upstream'])}]`);
   }
@@ -189,6 +228,21 @@ export function printSummary(report: HarnessReport, out: (line: string) => void)
   }
   if (unexplained.length > listed.length) out(`… and ${unexplained.length - listed.length} more failures (see --json)`);
   out(`${report.passed} passed, ${report.failed} failed`);
+}
+
+/** Per exemption: how each engine treated the objects it covers. */
+function printExemptions(report: HarnessReport, out: (line: string) => void): void {
+  if (report.exemptions.length === 0) return;
+  const engines = report.engines.filter((e) => e !== 'reference');
+  const header = ['exemption', ...engines];
+  const rows = report.exemptions.map((e) => [`exemptions[${e.index}] ${e.name}`, ...engines.map((engine) => e.engines[engine]?.status ?? '—')]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  out(`exemptions: honoured, or lossy (held to the control, as kpc build declares) per engine (${report.exemptionProbes} probe cases)`);
+  out(line(header));
+  out(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) out(line(row));
+  out('');
 }
 
 function cell(counts: Counts | undefined): string {
@@ -225,6 +279,15 @@ export function junitXml(report: HarnessReport, result: HarnessResult): string {
   for (const m of result.corpus.mismatches) push(mismatches, `${m.id.split('/').slice(0, 3).join('/')} / ${m.engine}`, `${m.id}: expected ${m.expected}, got ${m.actual} (${m.detail})`);
   const corpusCases = result.corpus.folders.flatMap((folder) => report.engines.map((engine) => `psa/${folder} / ${engine}`));
   suites.push({ name: 'psa-corpus', cases: corpusCases.map((name) => (mismatches.has(name) ? { name, failure: mismatches.get(name)!.join('\n') } : { name })) });
+  suites.push({
+    name: 'exemptions',
+    cases: report.exemptions.flatMap((e) =>
+      Object.entries(e.engines).map(([engine, r]) => ({
+        name: `exemptions[${e.index}] ${e.name} / ${engine}: ${r.status}`,
+        ...(r.status === 'diverged' ? { failure: `${r.other} verdicts on covered objects neither honour the exemption nor follow a lossy note (see the divergences)` } : {}),
+      })),
+    ),
+  });
   const vacuous = new Map(result.vacuity.map((v) => [`${v.control} / ${v.engine}`, v.detail]));
   suites.push({
     name: 'non-vacuity',

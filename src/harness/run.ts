@@ -103,10 +103,11 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
 
   // Non-vacuity over the fixture cases.
   const vacuity = context.withFixtures ? checkNonVacuity(context.pinned.controls, tally) : { coverage: [], problems: [], checks: 0 };
+  const engineOf = { kyverno: 'kyverno', vpol: 'kyverno-vpol', rego: 'gatekeeper-rego', cel: 'gatekeeper-cel', vap: 'vap' } as const;
   const loadErrors = context.pinned.controls.flatMap((a) =>
-    (['kyverno', 'rego', 'cel'] as const).flatMap((engine) => {
-      const artifact = a[engine];
-      return isLoadFailure(artifact) ? [{ control: a.control.id, engine: engine === 'kyverno' ? 'kyverno' : `gatekeeper-${engine}`, error: artifact.error }] : [];
+    (Object.keys(engineOf) as (keyof typeof engineOf)[]).flatMap((key) => {
+      const artifact = a[key];
+      return isLoadFailure(artifact) ? [{ control: a.control.id, engine: engineOf[key], error: artifact.error }] : [];
     }),
   );
   // Threads finish in any order: sort what they found.

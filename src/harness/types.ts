@@ -3,8 +3,12 @@
  * object in one namespace, and the cases the harness replays.
  */
 
-/** The reference (IR evaluator) and the engines that read the generated artifacts. */
-export const ENGINES = ['reference', 'kyverno', 'gatekeeper-rego', 'gatekeeper-cel', 'psa'] as const;
+/**
+ * The reference (IR evaluator) and the engines that read the generated artifacts: the Kyverno
+ * ClusterPolicy, the Kyverno CEL ValidatingPolicy, the Gatekeeper template with each engine, the
+ * native ValidatingAdmissionPolicy and its bindings, and PSA.
+ */
+export const ENGINES = ['reference', 'kyverno', 'kyverno-vpol', 'gatekeeper-rego', 'gatekeeper-cel', 'vap', 'psa'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /**
@@ -27,6 +31,11 @@ export interface EngineVerdict {
   readonly message: string;
   /** Per rule (by control rule name) when the engine reports rules: whether that rule failed. */
   readonly failedRules?: readonly string[];
+  /**
+   * The engine stops at the first failing rule, so `failedRules` names that one only (a Kyverno
+   * ValidatingPolicy returns at its first false validation); it must be the reference's first.
+   */
+  readonly firstFailureOnly?: boolean;
   /** Rule names (as the engine names them, e.g. autogen-<rule>) that produced a response, and how. */
   readonly ruleResponses?: readonly { readonly name: string; readonly status: string }[];
   /** PSA only: whether the check is active at the namespace's enforce level (else only warn/audit apply it). */
