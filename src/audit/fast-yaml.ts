@@ -68,6 +68,9 @@ export function parseFast(text: string): FastDocument | undefined {
   }
 }
 
+/** Deeper nesting is left to the full parser (which reports it, or reads it, within its own bounds). */
+const MAX_DEPTH = 64;
+
 class BlockParser {
   position = 0;
   readonly #lines: Line[];
@@ -78,9 +81,16 @@ class BlockParser {
     this.#positions = positions;
   }
 
+  #depth = 0;
+
   block(indent: number): unknown {
     const line = this.#lines[this.position]!;
-    return isSeqItem(line.text) ? this.#sequence(indent) : this.#mapping(indent);
+    if (++this.#depth > MAX_DEPTH) unsupported();
+    try {
+      return isSeqItem(line.text) ? this.#sequence(indent) : this.#mapping(indent);
+    } finally {
+      this.#depth--;
+    }
   }
 
   #mapping(indent: number): Record<string, unknown> {
@@ -211,11 +221,20 @@ class Scanner {
     this.#line = line;
   }
 
+  #depth = 0;
+
   value(flow: boolean): unknown {
+    if (this.#depth > MAX_DEPTH) unsupported();
     const c = this.#text[this.index];
     if (c === '"' || c === "'") return this.quoted();
-    if (c === '[') return this.#flowSequence();
-    if (c === '{') return this.#flowMapping();
+    if (c === '[' || c === '{') {
+      this.#depth++;
+      try {
+        return c === '[' ? this.#flowSequence() : this.#flowMapping();
+      } finally {
+        this.#depth--;
+      }
+    }
     return this.#plain(flow);
   }
 

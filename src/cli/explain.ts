@@ -75,7 +75,7 @@ export async function run(args: string[]): Promise<number> {
   const options = { ...(values.control ? { control: values.control } : {}), ...(values.namespace ? { namespace: values.namespace } : {}) };
 
   if (values.fix) {
-    const result = fixFile(auditor, text, file, options);
+    const result = guarded(file, () => fixFile(auditor, text, file, options));
     const summary = renderFixSummary(result.applied, result.after);
     if (values.out !== undefined) {
       try {
@@ -91,9 +91,21 @@ export async function run(args: string[]): Promise<number> {
     return result.after.some((w) => w.controls.some((c) => c.enforced)) ? 1 : 0;
   }
 
-  const manifest = new ManifestFile(text, file);
-  const workloads = manifest.workloads().map((w) => explainWorkload(auditor, manifest, w, options));
+  const workloads = guarded(file, () => {
+    const manifest = new ManifestFile(text, file);
+    return manifest.workloads().map((w) => explainWorkload(auditor, manifest, w, options));
+  });
   if (values.json) process.stdout.write(`${JSON.stringify({ workloads }, null, 2)}\n`);
   else process.stdout.write(renderExplanation(workloads, { verbose: values.verbose ?? false }));
   return workloads.some((w) => w.controls.some((c) => c.enforced)) ? 1 : 0;
+}
+
+/** Bad input (deep nesting, a value no engine can take) is an error naming the file, never a crash. */
+function guarded<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof KpcError) throw error;
+    throw new KpcError(error instanceof RangeError ? 'input nested too deeply to explain' : error instanceof Error ? error.message : String(error), { file });
+  }
 }
