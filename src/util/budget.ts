@@ -36,6 +36,8 @@ export class WorkLimitExceeded extends KpcError {
 
 export class WorkBudget {
   spent = 0;
+  /** The limit error once thrown: checked after the evaluation, in case a catch-all absorbed it. */
+  exhausted: WorkLimitExceeded | null = null;
   readonly deadline: number;
   #nextCheck: number;
 
@@ -55,11 +57,14 @@ export class WorkBudget {
 
   /** Throws WorkLimitExceeded when either bound is passed. */
   check(): void {
+    if (this.exhausted !== null) throw this.exhausted; // sticky: every later spend fails too
     if (this.spent > this.limits.maxUnits) {
-      throw new WorkLimitExceeded(`${this.subject} exceeded its work limit (${this.limits.maxUnits} units)`, 'units');
+      this.exhausted = new WorkLimitExceeded(`${this.subject} exceeded its work limit (${this.limits.maxUnits} units)`, 'units');
+      throw this.exhausted;
     }
     if (performance.now() > this.deadline) {
-      throw new WorkLimitExceeded(`${this.subject} exceeded its time limit (${this.limits.timeoutMs} ms)`, 'time');
+      this.exhausted = new WorkLimitExceeded(`${this.subject} exceeded its time limit (${this.limits.timeoutMs} ms)`, 'time');
+      throw this.exhausted;
     }
     this.#nextCheck = Math.min(this.limits.maxUnits + 1, this.spent + CLOCK_INTERVAL);
   }

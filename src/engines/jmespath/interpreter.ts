@@ -4,6 +4,7 @@
  * constructs swallow (comparators, function arguments, projections, filters, multi-selects, `||`
  * left side, `&&`/`!` operands, pipes); a subexpression propagates it.
  */
+import { spendWork } from '../../util/budget.ts';
 import type { AstNode } from './parser.ts';
 import { deepEqual, GoInt, isFalse, isObject, type Value } from './values.ts';
 
@@ -74,6 +75,7 @@ export class Interpreter {
 
   execute(node: AstNode, value: unknown): unknown {
     if (++this.steps > MAX_STEPS) throw new JmesLimitError('JMESPath evaluation exceeded its step limit');
+    spendWork(1); // the caller's bound over many searches (a Kyverno rule's foreach, say)
     if (++this.depth > MAX_DEPTH) {
       this.depth--;
       throw new JmesLimitError('JMESPath evaluation nested too deeply');

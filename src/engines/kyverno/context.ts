@@ -7,6 +7,7 @@
  * in are never changed; Go merges into shared maps, which only differs when a values file writes
  * into request.object (then Go also mutates the resource it evaluates — same result here).
  */
+import { RE2JS } from 're2js';
 import { isGoError, isObject, JmesSyntaxError, NotFoundError, search, type FunctionTable, type JsonObject } from '../jmespath/index.ts';
 import { kyvernoFunctions } from './jmespath-functions.ts';
 
@@ -23,7 +24,7 @@ export class QueryError extends Error {
 
 interface DeferredLoader {
   readonly name: string;
-  readonly matcher: RegExp;
+  readonly matcher: RE2JS;
   readonly load: (ctx: JsonContext) => void;
   level: number;
   matched: boolean;
@@ -154,9 +155,10 @@ export class JsonContext {
   }
 
   addDeferredLoader(name: string, load: (ctx: JsonContext) => void): void {
-    let matcher: RegExp;
+    let matcher: RE2JS;
     try {
-      matcher = new RegExp(`(?:^|$|[\\t\\n\\f\\r ]|[^.0-9A-Za-z])${name}\\b`);
+      // Go regexp (RE2) as upstream compiles it: the entry name is a pattern, matched in linear time
+      matcher = RE2JS.compile(`(?:\\A|\\z|\\s|[^.0-9A-Za-z])${name}\\b`);
     } catch {
       throw new Error(`failed to create deferred loader for context entry ${name}`);
     }
@@ -243,7 +245,7 @@ export class JsonContext {
       for (let i = 0; i < Math.min(limit, this.loaders.length); i++) {
         const l = this.loaders[i]!;
         if (l.matched || l.loaded) continue;
-        if (l.matcher.test(query) && l.level <= level) {
+        if (l.matcher.matcher(query).find() && l.level <= level) {
           l.matched = true;
           found = i;
           break;

@@ -3,6 +3,7 @@
  * policy-level gates, then each computed rule (autogen included): match/exclude, rule context,
  * preconditions, exceptions, and the handler chosen by the rule body.
  */
+import { isResourceExhaustion, resourceLimitMessage, WorkBudget, WorkLimitExceeded, withWorkBudget, type WorkLimits } from '../../util/budget.ts';
 import { isObject, type JsonObject } from '../jmespath/index.ts';
 import { computeRules } from './autogen.ts';
 import { evaluateConditions } from './conditions.ts';
@@ -148,7 +149,7 @@ export function validatePolicy(policy: KyvernoPolicy, request: AdmissionRequest,
     const computed = computeRules(policy.rules, policy.annotations, gvk.kind);
     for (let i = 0; i < computed.length; i++) {
       const rule = parseRule(computed[i]!, policy.source, i);
-      const response = invokeRule(pc, rule);
+      const response = invokeRuleWithinLimits(pc, rule);
       if (response) {
         rules.push(response);
         if (response.status === 'pass' || response.status === 'fail') applied++;
@@ -173,6 +174,26 @@ function matches(pc: PolicyContext, rule: Rule): boolean {
   if (matchesResourceDescription(pc.newResource, rule.match, rule.exclude, rule.name, req) === null) return true;
   if (pc.newResource === null && pc.oldResource !== null) return matchesResourceDescription(pc.oldResource, rule.match, rule.exclude, rule.name, req) === null;
   return false;
+}
+
+/**
+ * Work bound of one rule on one resource. Kyverno has none (its webhook times out after 10 s); the
+ * shared suites need a few thousand units per rule, a runaway foreach or JMESPath millions.
+ */
+export const RULE_WORK_LIMITS: WorkLimits = { maxUnits: 5_000_000, timeoutMs: 2_000 };
+
+function invokeRuleWithinLimits(pc: PolicyContext, rule: Rule): RuleResponse | null {
+  const budget = new WorkBudget(pc.options.workLimits ?? RULE_WORK_LIMITS, `rule ${rule.name}`);
+  let response: RuleResponse | null;
+  try {
+    response = withWorkBudget(budget, () => invokeRule(pc, rule));
+  } catch (error) {
+    if (!(error instanceof WorkLimitExceeded) && !isResourceExhaustion(error)) throw error;
+    return ruleError(rule.name, 'rule evaluation failed', isResourceExhaustion(error) ? resourceLimitMessage(error, 'input') : error);
+  }
+  // a limit error absorbed on the way (a condition read as false, say) still ends the rule in error
+  if (budget.exhausted !== null) return ruleError(rule.name, 'rule evaluation failed', budget.exhausted);
+  return response;
 }
 
 /** invokeRuleHandler: null = no response for this rule. */

@@ -3,6 +3,7 @@
  * (pkg/engine/factories/contextloaderfactory.go, context/loaders/variable.go, and the CLI store
  * initializer that injects `values` for a policy/rule).
  */
+import type { WorkLimits } from '../../util/budget.ts';
 import { UnsupportedError } from '../../util/errors.ts';
 import { cloneValue, isObject, type JsonObject } from '../jmespath/index.ts';
 import { goJsonMarshal } from '../jmespath/index.ts';
@@ -18,6 +19,8 @@ export interface EngineOptions {
   /** True when foreachValues were given for the rule (not supported). */
   readonly ruleHasForeachValues?: (policy: string, rule: string) => boolean;
   readonly exceptions?: readonly PolicyException[];
+  /** Work bound per rule and resource (default RULE_WORK_LIMITS in engine.ts). */
+  readonly workLimits?: WorkLimits;
 }
 
 export interface PolicyContext {

@@ -3,6 +3,7 @@
  * deny, then pattern/anyPattern, then foreach; messages as Kyverno builds them; UPDATE + Enforce
  * re-validates the old object and turns fail+fail into skip (allowExistingViolations).
  */
+import { spendWork } from '../../util/budget.ts';
 import { cloneValue, GoInt, isObject, type JsonObject } from '../jmespath/index.ts';
 import { ConditionError, evaluateConditions, parseConditions, type Conditions } from './conditions.ts';
 import { QueryError } from './context.ts';
@@ -194,6 +195,7 @@ class Validator {
       for (let index = 0; index < elements.length; index++) {
         const element = elements[index];
         if (element === null || element === undefined) continue;
+        spendWork(1);
         json.resetToCheckpoint();
         const pc = copyPolicyContext(this.pc);
         const scoped = foreach['elementScope'];

@@ -5,6 +5,8 @@
  * non-strings). Results are re-scanned for new variables unless the variable is `{{- … }}`
  * (shallow). `\{{` escapes a variable. On DELETE, `request.object` reads `request.oldObject`.
  */
+import { trimBoth } from '../../util/text.ts';
+import { spendWork } from '../../util/budget.ts';
 import { GoInt, goJsonMarshal, isObject } from '../jmespath/index.ts';
 import { removeAnchorsFromPath, pathClean } from './pattern/anchor.ts';
 import { formatFloatF } from './go/fmt.ts';
@@ -56,6 +58,7 @@ type Action = (element: unknown, path: string, isKey: boolean) => unknown;
 /** jsonutils traversal over leafs and map keys; results are traversed again (as Kyverno does). */
 function traverse(element: unknown, path: string, action: Action, depth = 0): unknown {
   if (depth > 512) throw new SubstitutionError('document nested too deeply for variable substitution');
+  spendWork(1);
   const acted = Array.isArray(element) || isObject(element) ? element : action(element, path, false);
   if (Array.isArray(acted)) return acted.map((e, i) => traverse(e, `${path}/${i}`, action, depth + 1));
   if (isObject(acted)) {
@@ -256,7 +259,7 @@ function substituteReferences(document: unknown): unknown {
 }
 
 function resolveReference(document: unknown, reference: string, absolutePath: string): unknown {
-  let path = reference.replace(/^[$()]+|[$()]+$/g, '');
+  let path = trimBoth(reference, '$()');
   const op = operatorOf(path);
   path = path.slice(op.length);
   if (path.length === 0) throw new SubstitutionError(`failed to resolve ${reference} at path ${absolutePath}: expected path, found empty reference`);

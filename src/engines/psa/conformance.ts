@@ -4,6 +4,7 @@
  * must be allowed; a fail fixture must be forbidden with the substring its generator expects
  * (test/fixtures_*.go expectErrorSubstring, defaulting to the check id) in the aggregate message.
  */
+import { trimEnd } from '../../util/text.ts';
 import { relative, sep } from 'node:path';
 import { describeError } from '../../util/errors.ts';
 import { collectFiles } from '../../util/files.ts';
@@ -40,7 +41,7 @@ export const EXPECTED_ERROR_SUBSTRING: Readonly<Record<CheckId, string>> = Objec
 
 /** The check a fail fixture targets, from its file name (`runasnonroot0.yaml` → runAsNonRoot). */
 export function checkOfFixture(fileName: string): CheckId | undefined {
-  const prefix = fileName.replace(/\.ya?ml$/, '').replace(/[0-9]+$/, '');
+  const prefix = trimEnd(fileName.replace(/\.ya?ml$/, ''), '0123456789');
   return CHECK_IDS.find((id) => id.toLowerCase() === prefix);
 }
 

@@ -194,6 +194,15 @@ const NAMESPACE_METADATA_FIELDS = [
  */
 export function celNamespaceObject(namespace: JsonObject | null): JsonObject | null {
   if (namespace === null) return null;
+  // One value per stored namespace, so CEL converts it once (values handed to CEL are never mutated).
+  let reduced = namespaceObjects.get(namespace);
+  if (!reduced) namespaceObjects.set(namespace, (reduced = reduceNamespace(namespace)));
+  return reduced;
+}
+
+const namespaceObjects = new WeakMap<JsonObject, JsonObject>();
+
+function reduceNamespace(namespace: JsonObject): JsonObject {
   const source = metadataOf(namespace);
   const metadata: JsonObject = { creationTimestamp: null };
   for (const field of NAMESPACE_METADATA_FIELDS) if (source[field] !== undefined && source[field] !== null) metadata[field] = source[field];

@@ -365,11 +365,22 @@ function unsupportedReason(policy: ValidatingAdmissionPolicy, attributes: Admiss
     return `the policy matched ${gvkString(match.kind)}, an equivalent of the request's ${gvkString(attributes.kind)}: the apiserver would convert the object, which this evaluator cannot`;
   }
   if (!options.authorizer) {
-    const programs = [...policy.cel.variables, ...policy.cel.matchConditions, ...policy.cel.validations, ...policy.cel.auditAnnotations];
-    const user = programs.find((entry) => entry.program && freeReference(entry.program.ast, 'authorizer'));
-    if (user) return `spec.${user.field} uses the authorizer, and no authorizer was supplied`;
+    const field = authorizerUse(policy);
+    if (field !== null) return `spec.${field} uses the authorizer, and no authorizer was supplied`;
   }
   return null;
+}
+
+// A loaded policy never changes: which expression (if any) uses the authorizer is found once.
+const authorizerUses = new WeakMap<ValidatingAdmissionPolicy, string | null>();
+function authorizerUse(policy: ValidatingAdmissionPolicy): string | null {
+  let field = authorizerUses.get(policy);
+  if (field === undefined) {
+    const programs = [...policy.cel.variables, ...policy.cel.matchConditions, ...policy.cel.validations, ...policy.cel.auditAnnotations];
+    field = programs.find((entry) => entry.program && freeReference(entry.program.ast, 'authorizer'))?.field ?? null;
+    authorizerUses.set(policy, field);
+  }
+  return field;
 }
 
 function summarize(evaluations: readonly ParamEvaluation[]): string {

@@ -30,9 +30,27 @@ export interface CompiledSelector {
 const NOTHING: CompiledSelector = { empty: false, matches: () => false };
 const EVERYTHING: CompiledSelector = { empty: true, matches: () => true };
 
+// Loaded selectors are never changed: each is compiled (and validated) once.
+const compiledSelectors = new WeakMap<LabelSelector, CompiledSelector | SelectorError>();
+
 /** LabelSelectorAsSelector; throws SelectorError with the apimachinery message for an invalid one. */
 export function compileSelector(selector: LabelSelector | null): CompiledSelector {
   if (selector === null) return NOTHING;
+  let compiled = compiledSelectors.get(selector);
+  if (compiled === undefined) {
+    try {
+      compiled = buildSelector(selector);
+    } catch (error) {
+      if (!(error instanceof SelectorError)) throw error;
+      compiled = error;
+    }
+    compiledSelectors.set(selector, compiled);
+  }
+  if (compiled instanceof SelectorError) throw compiled;
+  return compiled;
+}
+
+function buildSelector(selector: LabelSelector): CompiledSelector {
   const labelKeys = Object.keys(selector.matchLabels).sort();
   if (labelKeys.length + selector.matchExpressions.length === 0) return EVERYTHING;
   const requirements: ((labels: Labels) => boolean)[] = [];

@@ -248,7 +248,7 @@ export function parseQuantity(str: string): Quantity {
   }
 
   // inf.Dec path
-  if (!/^[+-]?[0-9]*\.?[0-9]*$/.test(value) || !/[0-9]/.test(value)) throw new Error('unable to parse numeric part of quantity');
+  if (!/^[+-]?[0-9]*(?:\.[0-9]*)?$/.test(value) || !/[0-9]/.test(value)) throw new Error('unable to parse numeric part of quantity');
   const [intPart = '', fracPart = ''] = value.replace(/^[+-]/, '').split('.');
   let unscaled = BigInt((intPart + fracPart) || '0');
   let exp = -fracPart.length;

@@ -2,6 +2,7 @@
 // indexOf, lastIndexOf, lowerAscii, upperAscii, replace, split, substring, trim, join, format,
 // strings.quote). cel-js has some of these built in with JS semantics (UTF-16 indices, Unicode
 // case mapping, JS whitespace); those are replaced with cel-go's rune-based behaviour.
+import { trimBoth } from '../../../util/text.ts';
 import type { Environment } from '@marcbachmann/cel-js';
 import { chargeCall, traversalCost, registerNamespaceType } from '../cost.ts';
 import type { CelLibrary } from '../environment.ts';
@@ -63,8 +64,7 @@ const ASCII_UPPER = /[A-Z]+/g;
 const ASCII_LOWER = /[a-z]+/g;
 
 // Go's unicode.IsSpace (strings.TrimSpace); JS trim() also strips U+FEFF and keeps U+0085.
-const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
-const TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');
+const GO_SPACE = '\t\n\v\f\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000';
 
 /** Go strings.SplitN (n < 0: all; 0: none; "" separator: one element per rune). */
 export function goSplit(text: string, separator: string, limit: number): string[] {
@@ -171,7 +171,7 @@ export const stringsLibrary: CelLibrary = {
       (s: string) => (stringCost(s), s.replace(ASCII_LOWER, (m) => m.toUpperCase())),
       replace,
     );
-    env.registerFunction('string.trim(): string', (s: string) => (stringCost(s), s.replace(TRIM, '')), replace);
+    env.registerFunction('string.trim(): string', (s: string) => (stringCost(s), trimBoth(s, GO_SPACE)), replace);
     env.registerFunction('string.indexOf(string): int', (s: string, sub: string) => (stringCost(s), indexOfOffset(s, sub, 0n)), replace);
     env.registerFunction(
       'string.indexOf(string, int): int',

@@ -5,6 +5,7 @@
  * inf.Dec path (rounding up to nano precision, the BinarySI cap at 2^63-1) with the scale each
  * leaves. Values are kept as (sign, digits, exponent) so huge exponents never expand.
  */
+import { trimEnd } from '../../../util/text.ts';
 import { goPow10 } from './math.ts';
 
 export interface Quantity {
@@ -224,7 +225,7 @@ type Normal = Pick<Quantity, 'sign' | 'digits' | 'exp' | 'format'>;
 function normalize(sign: number, digits: string, exp: number, format: QuantityFormat): Normal {
   const stripped = stripLeadingZeros(digits);
   if (stripped === '') return { sign: 0, digits: '', exp: 0, format };
-  const trimmed = stripped.replace(/0+$/, '');
+  const trimmed = trimEnd(stripped, '0');
   return { sign, digits: trimmed, exp: exp + (stripped.length - trimmed.length), format };
 }
 

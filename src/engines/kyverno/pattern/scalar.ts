@@ -4,6 +4,7 @@
  * (AND), operator prefixes `>= <= > < !`, ranges `a-b` and `a!-b`, then duration → quantity →
  * wildcard-string comparison. A missing value counts as "0" for durations and quantities.
  */
+import { trimBoth } from '../../../util/text.ts';
 import { GoInt, isObject } from '../../jmespath/index.ts';
 import { goParseFloat, goParseInt } from '../../jmespath/strconv.ts';
 import { tryParseDuration } from '../go/duration.ts';
@@ -87,7 +88,7 @@ function validateStringPatterns(value: unknown, pattern: string): boolean {
 
 /** strings.Trim(s, " ") — spaces only. */
 function trimSpaces(s: string): string {
-  return s.replace(/^ +| +$/g, '');
+  return trimBoth(s, ' ');
 }
 
 function validateStringPattern(value: unknown, pattern: string): boolean {

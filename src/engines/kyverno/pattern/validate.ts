@@ -4,6 +4,7 @@
  * keys descending and plain keys ascending), arrays by their first pattern element, scalars via
  * pattern.Validate, and the error kinds that decide pass / skip / fail / error.
  */
+import { spendWork } from '../../../util/budget.ts';
 import { isObject } from '../../jmespath/index.ts';
 import { goCompareStrings } from '../../jmespath/strconv.ts';
 import { goSprint, goTypeName } from '../go/fmt.ts';
@@ -112,6 +113,7 @@ export function matchPattern(resource: unknown, pattern: unknown): PatternError 
 }
 
 function validateElement(resource: unknown, pattern: unknown, path: string, ac: AnchorMap, depth: number): Result {
+  spendWork(1);
   if (depth > MAX_DEPTH) return { path, err: quietError(`pattern nested more than ${MAX_DEPTH} levels at ${path}`) };
   if (isObject(pattern)) {
     if (!isObject(resource)) {

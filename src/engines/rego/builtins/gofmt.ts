@@ -3,6 +3,7 @@
  * builtinSprintf): int (int64), *big.Int, float64 and string. Error forms are Go's:
  * `%!d(string=x)`, `%!v(MISSING)`, `%!(EXTRA int=1)`, `%!(NOVERB)`, `%!d(BADINDEX)`.
  */
+import { trimEnd } from '../../../util/text.ts';
 import { UnsupportedError } from '../../../util/errors.ts';
 import { formatG } from '../values/number.ts';
 import { goQuote } from '../values/value.ts';
@@ -317,7 +318,7 @@ function exactDec(f: number): Dec {
   }
   const trimmedLead = digits.replace(/^0+/, '');
   dp -= digits.length - trimmedLead.length;
-  return { digits: trimmedLead.replace(/0+$/, ''), dp };
+  return { digits: trimEnd(trimmedLead, '0'), dp };
 }
 
 /** strconv decimal.Round(nd): half-even only at an exact half. */
@@ -327,7 +328,10 @@ function roundDec(d: Dec, nd: number): Dec {
   let up: boolean;
   if (c === 53 && nd + 1 === d.digits.length) up = nd > 0 && (d.digits.charCodeAt(nd - 1) - 48) % 2 === 1;
   else up = c >= 53;
-  if (!up) return { digits: d.digits.slice(0, nd).replace(/0+$/, ''), dp: d.digits.slice(0, nd).replace(/0+$/, '') === '' ? 0 : d.dp };
+  if (!up) {
+    const kept = trimEnd(d.digits.slice(0, nd), '0');
+    return { digits: kept, dp: kept === '' ? 0 : d.dp };
+  }
   let i = nd;
   while (i > 0 && d.digits.charCodeAt(i - 1) === 57) i--;
   if (i === 0) return { digits: '1', dp: d.dp + 1 };
@@ -337,7 +341,7 @@ function roundDec(d: Dec, nd: number): Dec {
 function shortestDec(f: number): Dec {
   if (f === 0) return { digits: '', dp: 0 };
   const [m, e] = Math.abs(f).toExponential().split('e') as [string, string];
-  return { digits: m.replace('.', '').replace(/0+$/, ''), dp: Number(e) + 1 };
+  return { digits: trimEnd(m.replace('.', ''), '0'), dp: Number(e) + 1 };
 }
 
 function fmtE(d: Dec, prec: number, upper: boolean): string {

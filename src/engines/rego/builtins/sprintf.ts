@@ -15,7 +15,7 @@ export function toGoArg(v: Value): GoArg {
     if (i !== undefined) return { kind: 'int', v: i };
     if (/^[+-]?\d+$/.test(v.text)) return { kind: 'bigint', v: BigInt(v.text) };
     const f = Number(v.text);
-    if (Number.isFinite(f) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.text)) return { kind: 'float', v: f };
+    if (Number.isFinite(f) && /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v.text)) return { kind: 'float', v: f };
     return { kind: 'string', v: v.text };
   }
   return { kind: 'string', v: valueToString(v) };

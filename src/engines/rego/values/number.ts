@@ -4,6 +4,7 @@
  * v1/topdown/arithmetic.go: int32 window, then exact big.Int, then big.Float with a 64-bit mantissa
  * printed with Text('g', -1) (builtins.FloatToNumber). `binaryFloat` emulates that big.Float.
  */
+import { trimEnd } from '../../../util/text.ts';
 
 export class RegoNumber {
   /** The decimal text as OPA keeps it (literal spelling, to_number input, or arithmetic result). */
@@ -187,7 +188,7 @@ function exactDecimal(k: bigint, e: number): Decimal {
     digits = (k * 5n ** BigInt(-e)).toString();
     dp = digits.length + e;
   }
-  const trimmed = digits.replace(/0+$/, '');
+  const trimmed = trimEnd(digits, '0');
   return { mant: trimmed, dp };
 }
 
@@ -220,7 +221,7 @@ function roundDecimal(d: Decimal, n: number): Decimal {
 
 function roundDown(d: Decimal, n: number): Decimal {
   if (n >= d.mant.length) return d;
-  return { mant: d.mant.slice(0, n).replace(/0+$/, ''), dp: d.dp };
+  return { mant: trimEnd(d.mant.slice(0, n), '0'), dp: d.dp };
 }
 
 function roundUp(d: Decimal, n: number): Decimal {
@@ -251,7 +252,7 @@ export function formatFloat64G(f: number): string {
   if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
   if (f === 0) return Object.is(f, -0) ? '-0' : '0';
   const [m, e] = Math.abs(f).toExponential().split('e') as [string, string];
-  const mant = m.replace('.', '').replace(/0+$/, '') || '0';
+  const mant = trimEnd(m.replace('.', ''), '0') || '0';
   return (f < 0 ? '-' : '') + formatG(mant, Number(e) + 1);
 }
 
