@@ -298,7 +298,7 @@ function reviewBinding(
   const denials: Denial[] = [];
   const warnings: string[] = [];
   const auditFailures: ValidationFailure[] = [];
-  const request = celRequest(attributes, context.match.resource, context.match.kind);
+  const request = celRequestFor(attributes, context.match);
   for (const param of params.params) {
     const result = policy.cel.validate(
       {
@@ -351,6 +351,17 @@ function reviewBinding(
     }
   }
   return { review: { ...base, outcome: 'evaluated', message: summarize(evaluations), evaluations, denials, warnings, auditFailures } };
+}
+
+// One `request` value per request and matched resource, so CEL converts it once for every binding and policy.
+const celRequests = new WeakMap<AdmissionAttributes, Map<string, JsonObject>>();
+function celRequestFor(attributes: AdmissionAttributes, match: Extract<MatchResult, { matches: true }>): JsonObject {
+  let byMatch = celRequests.get(attributes);
+  if (!byMatch) celRequests.set(attributes, (byMatch = new Map()));
+  const key = `${match.resource.group}/${match.resource.version}/${match.resource.resource}\n${gvkString(match.kind)}`;
+  let request = byMatch.get(key);
+  if (!request) byMatch.set(key, (request = celRequest(attributes, match.resource, match.kind)));
+  return request;
 }
 
 function unsupportedBinding(base: { policy: string; binding: string; validationActions: readonly ValidationAction[] }, reason: string, state: RequestState): { review: BindingReview } {
