@@ -1,7 +1,7 @@
 import type { ResolvedControl } from '../build/model.ts';
 import type { JsonObject } from '../engines/jmespath/index.ts';
 import { validateWithVpol } from '../engines/kyverno/vpol/engine.ts';
-import { attributesForObject, Cluster, dispatch, namespaceAsStored, type PolicyReview, type ValidationAction } from '../engines/vap/index.ts';
+import { attributesForObject, Cluster, dispatch, namespaceAsStored, type AdmissionAttributes, type PolicyReview, type ValidationAction } from '../engines/vap/index.ts';
 import { describeError } from '../util/errors.ts';
 import { isLoadFailure, type LoadFailure, type ValidatingPolicyArtifact, type VapArtifact } from './artifacts.ts';
 import type { Action, EngineVerdict, HarnessNamespace, ReplayCase } from './types.ts';
@@ -80,6 +80,14 @@ export function vpolVerdict(artifact: ValidatingPolicyArtifact | LoadFailure, co
   return { outcome: 'not-applied', message: skipped ? 'skipped: a match condition excluded the object' : '' };
 }
 
+// The request for an admitted object, shared by every control's policy (the plugin sees one request).
+const requests = new WeakMap<Record<string, unknown>, AdmissionAttributes>();
+function createAttributes(object: Record<string, unknown>): AdmissionAttributes {
+  let attributes = requests.get(object);
+  if (!attributes) requests.set(object, (attributes = attributesForObject({ object: object as JsonObject, operation: 'CREATE' })));
+  return attributes;
+}
+
 // One Cluster per namespace the harness admits into: the plugin reads the namespace from it.
 const clusters = new WeakMap<HarnessNamespace, Cluster>();
 function clusterOf(namespace: HarnessNamespace): Cluster {
@@ -97,7 +105,7 @@ export function vapVerdict(artifact: VapArtifact | LoadFailure, control: Resolve
   if (isLoadFailure(artifact)) return { outcome: 'error', message: artifact.error };
   let review: PolicyReview | undefined;
   try {
-    const attributes = attributesForObject({ object: replay.object as JsonObject, operation: 'CREATE' });
+    const attributes = createAttributes(replay.object);
     const admission = dispatch(artifact.policies, artifact.bindings, attributes, { cluster: clusterOf(replay.namespace) });
     if (admission.unsupported.length > 0) return { outcome: 'error', message: admission.unsupported.join('; ') };
     review = admission.policies.find((p) => artifact.policies.some((policy) => policy.name === p.policy));
