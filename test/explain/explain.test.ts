@@ -128,7 +128,7 @@ test('--fix turns every fixture failing an enforced control into one that passes
     for (const workload of manifest.workloads()) {
       const ns = auditor.namespace((workload.value['metadata'] as { namespace?: string }).namespace ?? 'default');
       const verdicts = auditor.evaluateUncached(workload.value, ns);
-      const blocking = verdicts.controls.filter((c) => c.enforcedFailure).map((c) => `${c.control.id}: ${c.rows.filter((r) => r.verdict !== 'pass').map((r) => `${r.engine} ${r.verdict}`).join(', ')}`);
+      const blocking = verdicts.controls.filter((c) => c.enforcedFailure && !onlyKnownErrors(c.rows)).map((c) => `${c.control.id}: ${c.rows.filter((r) => r.verdict !== 'pass').map((r) => `${r.engine} ${r.verdict}`).join(', ')}`);
       assert.equal(blocking, [], `${file}: ${JSON.stringify(workload.value['metadata'])}`);
     }
     // Comments and key order are kept.
@@ -140,6 +140,16 @@ test('--fix turns every fixture failing an enforced control into one that passes
   }
   assert.ok(fixed >= 10, `fixtures fixed: ${fixed}`);
 });
+
+/**
+ * A known error of the kyverno-vpol target (see test/audit/audit.test.ts KNOWN_ERRORS): its CEL
+ * for a selector exemption errs on a CronJob whose pod template has no metadata. No edit of the
+ * workload's security settings can fix that; every other engine must pass.
+ */
+function onlyKnownErrors(rows: readonly { engine: string; verdict: string; message: string }[]): boolean {
+  const bad = rows.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
+  return bad.length > 0 && bad.every((r) => r.engine === 'kyverno-vpol' && r.verdict === 'error' && /No such key: metadata/.test(r.message));
+}
 
 test('--fix leaves a passing file unchanged', () => {
   const file = join(FIXTURES, 'payments/checkout.yaml');
