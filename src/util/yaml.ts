@@ -5,6 +5,13 @@ import { KpcError } from './errors.ts';
 /** Files above this size are refused with a clear error rather than read into memory. */
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Documents nested deeper than this are refused: the engines walk values recursively, and
+ * JavaScript's stack gives out long before Kubernetes' decoders stop (10000 levels). Real
+ * manifests, CRD schemas included, stay under a few dozen.
+ */
+export const MAX_NESTING_DEPTH = 500;
+
 export interface YamlDocument {
   /** The document as plain JSON-like data (null for an empty document). */
   readonly value: unknown;
@@ -56,12 +63,43 @@ export function parseYamlDocuments(text: string, file: string, options: ParseYam
     const error = doc.errors[0];
     if (error) {
       const pos = lineCounter.linePos(error.pos[0]);
-      throw new KpcError(`malformed YAML: ${firstLine(error.message)}`, { file, line: pos.line, column: pos.col });
+      // the parser recurses per nesting level; its stack overflow is reported as a YAML error
+      const message = /Maximum call stack size exceeded/.test(error.message) ? tooDeep() : `malformed YAML: ${firstLine(error.message)}`;
+      throw new KpcError(message, { file, line: pos.line, column: pos.col });
     }
     const start = doc.contents?.range?.[0] ?? doc.range[0];
-    result.push({ value: doc.toJS({ maxAliasCount: 1000 }) ?? null, line: lineCounter.linePos(start).line, index });
+    const line = lineCounter.linePos(start).line;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 }) ?? null;
+    } catch (e) {
+      if (e instanceof RangeError) throw new KpcError(tooDeep(), { file, line });
+      throw new KpcError(`malformed YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`, { file, line });
+    }
+    if (nestingExceeds(value, MAX_NESTING_DEPTH)) throw new KpcError(tooDeep(), { file, line });
+    result.push({ value, line, index });
   }
   return result;
+}
+
+function tooDeep(): string {
+  return `document nested too deeply (the limit is ${MAX_NESTING_DEPTH} levels)`;
+}
+
+/** Whether lists and maps nest more than `limit` levels. Level by level: no recursion, and a value shared through aliases is visited once per level. */
+function nestingExceeds(value: unknown, limit: number): boolean {
+  let level: object[] = typeof value === 'object' && value !== null ? [value] : [];
+  for (let depth = 1; level.length > 0; depth++) {
+    if (depth > limit) return true;
+    const next = new Set<object>();
+    for (const node of level) {
+      for (const child of Array.isArray(node) ? node : Object.values(node)) {
+        if (typeof child === 'object' && child !== null) next.add(child);
+      }
+    }
+    level = [...next];
+  }
+  return false;
 }
 
 /** Decode bytes as strict UTF-8: invalid sequences are an error naming the file and byte offset. */
