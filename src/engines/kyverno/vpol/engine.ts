@@ -78,10 +78,13 @@ function variants(policy: ValidatingPolicy): readonly JsonObject[] {
   return v;
 }
 
+function isEmptySelector(s: unknown): boolean {
+  return !isObject(s) || ((!isObject(s['matchLabels']) || Object.keys(s['matchLabels']).length === 0) && (!Array.isArray(s['matchExpressions']) || s['matchExpressions'].length === 0));
+}
+
 function hasSimpleRule(match: unknown): boolean {
   if (!isObject(match)) return false;
-  const emptySel = (s: unknown) => !isObject(s) || ((!isObject(s['matchLabels']) || Object.keys(s['matchLabels']).length === 0) && (!Array.isArray(s['matchExpressions']) || s['matchExpressions'].length === 0));
-  if (!emptySel(match['namespaceSelector']) || !emptySel(match['objectSelector'])) return false;
+  if (!isEmptySelector(match['namespaceSelector']) || !isEmptySelector(match['objectSelector'])) return false;
   if (Array.isArray(match['excludeResourceRules']) && match['excludeResourceRules'].length !== 0) return false;
   const rules = match['resourceRules'];
   if (!Array.isArray(rules) || rules.length !== 1 || !isObject(rules[0])) return false;
@@ -135,9 +138,21 @@ export function validateWithVpol(policy: ValidatingPolicy, request: VpolRequest)
     oldObject: request.oldObject ?? null,
     namespaceObject: request.namespace,
   };
+  // One `request` value for every variant, so CEL converts it once.
+  const celRequest = {
+    kind: { group: attr.group, version: attr.version, kind },
+    resource: { group: attr.group, version: attr.version, resource: attr.resource },
+    name: attr.name,
+    namespace: attr.namespace,
+    operation: attr.operation,
+    userInfo: userInfoJson(request.userInfo),
+    object: request.object,
+    oldObject: request.oldObject ?? null,
+    dryRun: false,
+  };
   const out: PolicyResponse[] = [];
   for (const spec of variants(policy)) {
-    const rules = evaluateVariant(policy, spec, attr, request);
+    const rules = evaluateVariant(policy, spec, attr, request, celRequest);
     if (!Array.isArray(rules)) {
       out.push({ ...base, resource: subject, rules: [], unsupported: rules.unsupported });
       continue;
@@ -148,7 +163,10 @@ export function validateWithVpol(policy: ValidatingPolicy, request: VpolRequest)
   return out;
 }
 
-function evaluateVariant(policy: ValidatingPolicy, spec: JsonObject, attr: Parameters<typeof matchConstraints>[1], request: VpolRequest): RuleResponse[] | { unsupported: string } {
+// The `exceptions` variable when no PolicyException grants anything (one value: converted once).
+const NO_EXCEPTIONS = { exceptions: { allowedImages: [], allowedValues: [] } };
+
+function evaluateVariant(policy: ValidatingPolicy, spec: JsonObject, attr: Parameters<typeof matchConstraints>[1], request: VpolRequest, celRequest: JsonObject): RuleResponse[] | { unsupported: string } {
   try {
     if (!matchConstraints(spec['matchConstraints'], attr)) return [];
   } catch (error) {
@@ -168,19 +186,9 @@ function evaluateVariant(policy: ValidatingPolicy, spec: JsonObject, attr: Param
   const activation = compiled.cel.bind({
     object: request.object,
     oldObject: request.oldObject ?? null,
-    request: {
-      kind: { group: attr.group, version: attr.version, kind: getKind((request.object ?? request.oldObject)!) },
-      resource: { group: attr.group, version: attr.version, resource: attr.resource },
-      name: attr.name,
-      namespace: attr.namespace,
-      operation: attr.operation,
-      userInfo: userInfoJson(request.userInfo),
-      object: request.object,
-      oldObject: request.oldObject ?? null,
-      dryRun: false,
-    },
+    request: celRequest,
     namespaceObject: request.namespace,
-    extra: { exceptions: { allowedImages: [], allowedValues: [] } },
+    extra: NO_EXCEPTIONS,
   });
   if (compiled.cel.matchConditions.length > 0) {
     const m = activation.matchConditions();

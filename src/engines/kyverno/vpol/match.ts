@@ -108,14 +108,16 @@ function matchObjectSelector(constraints: JsonObject, attr: MatchAttributes): [b
 /** matcher.Match: true/false, or throws MatchError ("failed to execute matching"). */
 export function matchConstraints(constraints: unknown, attr: MatchAttributes): boolean {
   if (!isObject(constraints)) return false;
-  const [nsMatch, nsErr] = matchNamespaceSelector(constraints, attr);
-  if (!nsMatch && nsErr === null) return false;
-  const [objMatch, objErr] = matchObjectSelector(constraints, attr);
-  if (!objMatch && objErr === null) return false;
+  // Upstream checks the selectors first, but a selector error only surfaces when the rules match,
+  // and the checks have no side effects: the (cheap) rules go first, with the same outcome.
   if (matchesResourceRules(constraints['excludeResourceRules'], attr)) return false;
   const rules = constraints['resourceRules'];
   const isMatch = !Array.isArray(rules) || rules.length === 0 ? true : matchesResourceRules(rules, attr);
   if (!isMatch) return false;
+  const [nsMatch, nsErr] = matchNamespaceSelector(constraints, attr);
+  if (!nsMatch && nsErr === null) return false;
+  const [objMatch, objErr] = matchObjectSelector(constraints, attr);
+  if (!objMatch && objErr === null) return false;
   if (nsErr !== null) throw new MatchError(nsErr);
   if (objErr !== null) throw new MatchError(objErr);
   return true;
