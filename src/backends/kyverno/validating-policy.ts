@@ -62,7 +62,8 @@ export function validatingPolicies(control: ResolvedControl): EmittedValidatingP
 /** A CEL test that the object's labels (and namespace, when given) satisfy a label selector. */
 function selectorMatches(selector: LabelSelector, namespace: string | null): string {
   const labels = 'object.metadata.labels';
-  const has = (key: string) => `(has(object.metadata.labels) && ${JSON.stringify(key)} in ${labels})`;
+  // has() guards only its last field: autogen makes object.metadata the template's, which may be absent.
+  const has = (key: string) => `(has(object.metadata) && has(object.metadata.labels) && ${JSON.stringify(key)} in ${labels})`;
   const value = (key: string) => `${labels}[${JSON.stringify(key)}]`;
   const tests: string[] = [];
   // The request namespace: object.metadata.namespace would be rewritten by autogen for templates.
