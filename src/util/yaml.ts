@@ -82,12 +82,16 @@ export function parseYamlDocuments(text: string, file: string, options: ParseYam
   return result;
 }
 
-function tooDeep(): string {
+/** The message for a document past MAX_NESTING_DEPTH (also for a parser's stack overflow). */
+export function tooDeep(): string {
   return `document nested too deeply (the limit is ${MAX_NESTING_DEPTH} levels)`;
 }
 
-/** Whether lists and maps nest more than `limit` levels. Level by level: no recursion, and a value shared through aliases is visited once per level. */
-function nestingExceeds(value: unknown, limit: number): boolean {
+/**
+ * Whether lists and maps (or objects) nest more than `limit` levels. Level by level: no recursion,
+ * and a value shared through aliases is visited once per level.
+ */
+export function nestingExceeds(value: unknown, limit: number = MAX_NESTING_DEPTH): boolean {
   let level: object[] = typeof value === 'object' && value !== null ? [value] : [];
   for (let depth = 1; level.length > 0; depth++) {
     if (depth > limit) return true;

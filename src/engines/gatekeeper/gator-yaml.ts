@@ -8,6 +8,7 @@
  */
 import { Alias, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, Scalar } from 'yaml';
 import { KpcError } from '../../util/errors.ts';
+import { nestingExceeds, tooDeep } from '../../util/yaml.ts';
 import { toJsonValue, type JsonObject, type JsonValue } from './values.ts';
 
 /** A YAML document read by gator's rules, with the line where it starts in its file. */
@@ -42,7 +43,9 @@ export function parseGatorYaml(text: string, file: string, firstLine = 1): Gator
   const error = doc.errors[0];
   if (error) {
     const pos = lineCounter.linePos(error.pos[0]);
-    throw new KpcError(`invalid yaml: ${firstLineOf(error.message)}`, { file, line: pos.line + firstLine - 1, column: pos.col });
+    // the parser recurses per nesting level; its stack overflow is reported as a YAML error
+    const message = /Maximum call stack size exceeded/.test(error.message) ? tooDeep() : `invalid yaml: ${firstLineOf(error.message)}`;
+    throw new KpcError(message, { file, line: pos.line + firstLine - 1, column: pos.col });
   }
   const contents = doc.contents;
   const line = lineCounter.linePos(contents.range?.[0] ?? 0).line + firstLine - 1;
@@ -52,13 +55,15 @@ export function parseGatorYaml(text: string, file: string, firstLine = 1): Gator
     throw new KpcError(`invalid yaml: cannot unmarshal ${kind} into map[string]interface {}`, { file, line });
   }
   const decoder = new V3Decoder(doc, file, lineCounter, firstLine, text);
-  const raw = decoder.mapping(contents, true);
   let value: JsonValue;
   try {
-    value = toJsonValue(raw);
+    value = toJsonValue(decoder.mapping(contents, true));
   } catch (err) {
+    if (err instanceof KpcError) throw err;
+    if (err instanceof RangeError) throw new KpcError(tooDeep(), { file, line });
     throw new KpcError(`invalid yaml: ${(err as Error).message}`, { file, line });
   }
+  if (nestingExceeds(value)) throw new KpcError(tooDeep(), { file, line });
   return { value: value as JsonObject, line, blocks: decoder.blocks };
 }
 

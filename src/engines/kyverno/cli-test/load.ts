@@ -3,7 +3,7 @@
  * document, its policies, resources (CLI defaulting: namespace "default" for namespaced kinds, nil
  * label/annotation maps made empty), exceptions, values and user info.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KpcError } from '../../../util/errors.ts';
 import { compareBytes } from '../../../util/files.ts';
@@ -129,8 +129,11 @@ export function loadTestFile(file: string): TestDefinition[] {
   });
 }
 
-/** YAML files under a path: a file, or a directory walked recursively (hidden entries skipped). */
-function yamlFilesUnder(path: string): string[] {
+/**
+ * YAML files under a path: a file, or a directory walked recursively (hidden entries skipped).
+ * Symlinked directories are followed once: a loop is cut, never walked until the path is too long.
+ */
+function yamlFilesUnder(path: string, visited: Set<string> = new Set()): string[] {
   if (basename(path).startsWith('.')) return [];
   let stats;
   try {
@@ -139,9 +142,12 @@ function yamlFilesUnder(path: string): string[] {
     throw new KpcError('no such file or directory', { file: path });
   }
   if (!stats.isDirectory()) return /\.(ya?ml|json)$/.test(path) ? [path] : [];
+  const real = realpathSync(path);
+  if (visited.has(real)) return [];
+  visited.add(real);
   return readdirSync(path)
     .sort(compareBytes)
-    .flatMap((name) => yamlFilesUnder(join(path, name)));
+    .flatMap((name) => yamlFilesUnder(join(path, name), visited));
 }
 
 const KYVERNO_POLICY_GROUP = /^kyverno\.io\//;

@@ -46,6 +46,8 @@ export function runTestFile(file: string, report: ConformanceReport, options: Ru
     recordFailure(report, { id: displayPath(file), expected: 'a loadable test file', actual: 'error', detail: describeError(error) });
     return;
   }
+  // `kyverno test` splits the file into documents and runs none for an empty one: say so
+  if (tests.length === 0) recordSkip(report, { id: displayPath(file), reason: 'no Test document in the file (empty)' });
   for (const test of tests) runTest(test, report, options);
 }
 
