@@ -80,6 +80,25 @@ export function splitVariableKey(key: string): string[] {
   return fields;
 }
 
+// Compiled loader matchers by entry name (null: the name is not a valid pattern); every request
+// adds the `images` loader, and compiling an RE2 program is far costlier than matching with it.
+const loaderMatchers = new Map<string, RE2JS | null>();
+
+function loaderMatcher(name: string): RE2JS | null {
+  let matcher = loaderMatchers.get(name);
+  if (matcher === undefined) {
+    try {
+      // Go regexp (RE2) as upstream compiles it: the entry name is a pattern, matched in linear time
+      matcher = RE2JS.compile(`(?:\\A|\\z|\\s|[^.0-9A-Za-z])${name}\\b`);
+    } catch {
+      matcher = null;
+    }
+    if (loaderMatchers.size >= 1000) loaderMatchers.clear();
+    loaderMatchers.set(name, matcher);
+  }
+  return matcher;
+}
+
 export class JsonContext {
   private data: JsonObject = {};
   private readonly checkpoints: JsonObject[] = [];
@@ -155,13 +174,8 @@ export class JsonContext {
   }
 
   addDeferredLoader(name: string, load: (ctx: JsonContext) => void): void {
-    let matcher: RE2JS;
-    try {
-      // Go regexp (RE2) as upstream compiles it: the entry name is a pattern, matched in linear time
-      matcher = RE2JS.compile(`(?:\\A|\\z|\\s|[^.0-9A-Za-z])${name}\\b`);
-    } catch {
-      throw new Error(`failed to create deferred loader for context entry ${name}`);
-    }
+    const matcher = loaderMatcher(name);
+    if (matcher === null) throw new Error(`failed to create deferred loader for context entry ${name}`);
     this.loaders.push({ name, matcher, load, level: this.checkpoints.length, matched: false, loaded: false });
   }
 
