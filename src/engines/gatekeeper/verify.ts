@@ -52,16 +52,9 @@ export function newDrivers(engine: GatorEngine): Driver[] {
 export function verifySuites(paths: readonly string[], options: VerifyOptions): VerifyReport {
   const report: VerifyReport = { ...emptyReport(), suites: 0, engines: {} };
   for (const engine of options.engines) report.engines[engine] = { total: 0, passed: 0, failed: 0, skipped: 0 };
-  const files: string[] = [];
-  for (const path of paths) {
-    try {
-      files.push(...collectFiles([path], { extensions: ['.yaml', '.yml'] }));
-    } catch (error) {
-      // a missing path fails as a case of its own; the other paths still run
-      fail(report, undefined, { id: displayPath(path), expected: 'a readable file or directory', actual: 'error', detail: describeError(error) });
-    }
-  }
-  for (const file of [...new Set(files)]) {
+  // a missing path is an input error naming it (exit 1), before anything runs
+  const files = collectFiles(paths, { extensions: ['.yaml', '.yml'] });
+  for (const file of files) {
     let suite: Suite | null;
     try {
       suite = parseSuite(readTextFile(file), file);

@@ -95,7 +95,7 @@ function runCase(file: string, id: string): CaseOutcome | null {
     if (docs.length !== 1) return bad(expected, `${docs.length} documents`, `${file}: expected exactly one Pod document`);
     const pod = docs[0]!.value;
     if (pod['apiVersion'] !== 'v1' || pod['kind'] !== 'Pod') {
-      return bad(expected, `${String(pod['apiVersion'])}/${String(pod['kind'])}`, `${file}:${docs[0]!.line}: expected a v1 Pod, found apiVersion ${String(pod['apiVersion'])}, kind ${String(pod['kind'])}`);
+      return bad(expected, `${String(pod['apiVersion'])}/${String(pod['kind'])}`, `${file}:${docs[0]!.line}: not a Pod: found apiVersion ${String(pod['apiVersion'])}, kind ${String(pod['kind'])} (expected v1 Pod)`);
     }
     evaluation = evaluatePod(level, version, { metadata: pod['metadata'], spec: pod['spec'] });
   } catch (error) {
