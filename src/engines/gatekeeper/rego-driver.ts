@@ -9,7 +9,7 @@
  * Go's JSON encoder wrote. An evaluation error becomes one result per constraint of the kind,
  * with the error text as message; a non-string `msg` makes the whole review fail.
  */
-import { compileRego, goFloatNumber, regoNumber, RegoCompileError, RegoEvalError, type CompiledPolicy } from '../rego/index.ts';
+import { compileRego, goFloatNumber, prepareValue, regoNumber, RegoCompileError, RegoEvalError, type CompiledPolicy, type PreparedValue } from '../rego/index.ts';
 import type { Driver, DriverResult } from './client.ts';
 import type { Constraint } from './constraint.ts';
 import { GatekeeperError } from './errors.ts';
@@ -72,7 +72,9 @@ export class RegoDriver implements Driver {
     // afterwards from the review options, so its int64s survive.
     const reviewValue = toReviewNumbers(reviewJson(review, null)) as Record<string, unknown>;
     reviewValue['namespaceObject'] = review.namespaceObject ? toParameterNumbers(review.namespaceObject) : null;
-    const inventoryValue = toInventoryNumbers(inventory.data);
+    // converted to Rego values once for every constraint kind's query
+    const preparedReview = prepared(reviewValue, 'input');
+    const inventoryValue = prepared(toInventoryNumbers(inventory.data), 'data');
     const results: DriverResult[] = [];
     for (const [kind, kindConstraints] of byKind) {
       const policy = this.#policies.get(kind);
@@ -82,7 +84,7 @@ export class RegoDriver implements Driver {
       const input = {
         target: ADMISSION_TARGET,
         constraints: kindConstraints.map((c) => ({ kind: c.kind, name: c.name })),
-        review: reviewValue,
+        review: preparedReview,
       };
       const data = { constraints: { [kind]: parameters }, inventory: inventoryValue };
       let rows: Record<string, unknown>[];
@@ -100,6 +102,16 @@ export class RegoDriver implements Driver {
       for (const row of rows) results.push(toResult(row, kindConstraints));
     }
     return results;
+  }
+}
+
+/** prepareValue, failing the review as a conversion inside the query would (an internal error, not OPA's). */
+function prepared(value: unknown, what: 'input' | 'data'): PreparedValue {
+  try {
+    return prepareValue(value);
+  } catch (error) {
+    if (error instanceof RegoEvalError) throw new GatekeeperError('review', `${what}: ${error.message.replace(/^value: /, '')}`);
+    throw error;
   }
 }
 

@@ -5,7 +5,9 @@ import { CompileProblem, RegoCompileError, RegoEvalError } from './errors.ts';
 import { DEFAULT_LIMITS, Evaluator, type EvalLimits } from './eval/evaluator.ts';
 import type { CQuery, DataNode } from './ir.ts';
 import { parseQuery, type RegoVersion } from './syntax/parser.ts';
-import { ConversionError, fromJS, toJS } from './values/convert.ts';
+import { ConversionError, fromJS, PreparedValue, toJS } from './values/convert.ts';
+
+export { PreparedValue };
 import { EMPTY_OBJECT, type Value } from './values/value.ts';
 import { isResourceExhaustion, resourceLimitMessage, WorkLimitExceeded } from '../../util/budget.ts';
 
@@ -47,10 +49,6 @@ export interface CompiledPolicy {
   queryValues(query: string, options?: EvalOptions): Record<string, Value>[];
 }
 
-/** A JS value converted once to a Rego value, to pass as input/data many times without re-conversion. */
-export class PreparedValue {
-  constructor(readonly value: Value) {}
-}
 
 export function prepareValue(value: unknown): PreparedValue {
   return new PreparedValue(convertIn(value, 'value'));

@@ -35,6 +35,14 @@ export function toGoFloatNumbers(value: unknown): unknown {
 
 export class ConversionError extends Error {}
 
+/**
+ * A JS value converted once to a Rego value, to pass as input/data (or inside them) many times
+ * without re-conversion.
+ */
+export class PreparedValue {
+  constructor(readonly value: Value) {}
+}
+
 export function jsNumberText(n: number): string {
   if (!Number.isFinite(n)) throw new ConversionError(`cannot convert ${n} to a Rego number`);
   return Object.is(n, -0) ? '0' : String(n);
@@ -55,6 +63,7 @@ export function fromJS(value: unknown, depth = 0): Value {
     case 'object': {
       if (value === null) return null;
       if (value instanceof RegoNumber) return value;
+      if (value instanceof PreparedValue) return value.value;
       if (Array.isArray(value)) return value.map((v) => fromJS(v === undefined ? null : v, depth + 1));
       if (value instanceof Set) return RegoSet.of([...value].map((v) => fromJS(v, depth + 1)));
       if (value instanceof Map) {
