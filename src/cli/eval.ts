@@ -21,7 +21,10 @@ Policies are recognised by kind:
 
 Resources: any objects (Pods, workloads, Namespaces — whose labels namespace selectors read).
 Directories are searched for .yaml, .yml and .json files (kustomization.yaml files are skipped);
-objects among the policies that are not a policy kind are ignored with a warning.
+objects among the policies that are not a policy kind, and empty files, are ignored with a
+warning. A file that cannot be read (malformed YAML, a document that is not an object, invalid
+UTF-8, over 16 MiB, nested past 500 levels) is reported with its file:line:col and left out; the
+rest is still evaluated and the exit code is 1. A missing path stops the command.
 
 Options:
   --policy PATH      a policy file or directory (repeatable)
@@ -29,7 +32,8 @@ Options:
   --psa L[:V]        also evaluate Pod Security Admission at level L and version V (default latest)
   --engine E         Gatekeeper engine: rego, cel or all (default all)
   --json             print {"results": [{file, kind, namespace, name, engine, policy, rule,
-                     control, pssCheck, verdict, message}]}
+                     control, pssCheck, verdict, message}], "errors": [{file, line, column,
+                     message}], "ignored": [{file, line, reason}]}
 
 Exit codes: 0 when nothing fails, 1 when a verdict is fail or error (or an input is bad), 2 usage.
 `;
@@ -54,23 +58,26 @@ export async function run(args: string[]): Promise<number> {
   const engine = values.engine ?? 'all';
   if (!['rego', 'cel', 'all'].includes(engine)) throw new UsageError(`--engine must be rego, cel or all, not "${engine}"`);
 
-  const policies = loadObjects(policyPaths);
-  const resources = loadObjects(resourcePaths);
+  // A bad file is reported and left out; the others are still evaluated (exit code 1).
+  const input: InputReport = { errors: [], ignored: [] };
+  const policies = loadObjects(policyPaths, input);
+  const resources = loadObjects(resourcePaths, input);
   const kyverno: LoadedObject[] = [];
   const gatekeeper: LoadedObject[] = [];
   const vap: LoadedObject[] = [];
-  const ignored: LoadedObject[] = [];
   for (const policy of policies) {
     const group = String(policy.value['apiVersion'] ?? '').split('/')[0] ?? '';
     if (KYVERNO_GROUPS.has(group)) kyverno.push(policy);
     else if (GATEKEEPER_GROUPS.has(group)) gatekeeper.push(policy);
     else if (group === VAP_GROUP) vap.push(policy);
-    else ignored.push(policy);
+    else input.ignored.push({ file: policy.file, line: policy.line, reason: `${String(policy.value['apiVersion'])} ${String(policy.value['kind'])} is not a policy kind kpc evaluates` });
   }
-  for (const policy of ignored) {
-    process.stderr.write(`kpc eval: ignored ${policy.file}:${policy.line}: ${String(policy.value['apiVersion'])} ${String(policy.value['kind'])} is not a policy kind kpc evaluates\n`);
+  for (const e of input.errors) process.stderr.write(`kpc eval: ${e.file}${e.line === null ? '' : `:${e.line}`}${e.column === null ? '' : `:${e.column}`}: ${e.message}\n`);
+  for (const i of input.ignored) process.stderr.write(`kpc eval: ignored ${i.file}${i.line === null ? '' : `:${i.line}`}: ${i.reason}\n`);
+  if (input.errors.length === 0) {
+    if (kyverno.length + gatekeeper.length + vap.length === 0 && !values.psa) throw new KpcError('none of the --policy files holds a Kyverno, Gatekeeper or ValidatingAdmissionPolicy policy');
+    if (resources.length === 0) throw new KpcError('the --resource paths hold no objects');
   }
-  if (kyverno.length + gatekeeper.length + vap.length === 0 && !values.psa) throw new KpcError('none of the --policy files holds a Kyverno, Gatekeeper or ValidatingAdmissionPolicy policy');
 
   const rows: EvalRow[] = [];
   if (kyverno.length > 0) {
@@ -90,21 +97,37 @@ export async function run(args: string[]): Promise<number> {
     rows.push(...psaEvalRows(values.psa, resources));
   }
 
-  if (values.json) process.stdout.write(`${JSON.stringify({ results: rows }, jsonReplacer, 2)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify({ results: rows, errors: input.errors, ignored: input.ignored }, jsonReplacer, 2)}\n`);
   else process.stdout.write(renderTable(rows));
-  return rows.some((row) => row.verdict === 'fail' || row.verdict === 'error') ? 1 : 0;
+  return input.errors.length > 0 || rows.some((row) => row.verdict === 'fail' || row.verdict === 'error') ? 1 : 0;
 }
 
-/** Every object of the files under the paths; a bad file is a KpcError naming it. */
-function loadObjects(paths: readonly string[]): LoadedObject[] {
+/** Input files that could not be read, and objects or files that were left out (with why). */
+interface InputReport {
+  readonly errors: { file: string; line: number | null; column: number | null; message: string }[];
+  readonly ignored: { file: string; line: number | null; reason: string }[];
+}
+
+/**
+ * Every object of the files under the paths. A missing path is a KpcError naming it; a file that
+ * cannot be read (malformed, not objects, invalid UTF-8, too large or too deep) is recorded in
+ * `input.errors` and left out; an empty file in `input.ignored`.
+ */
+function loadObjects(paths: readonly string[], input: InputReport): LoadedObject[] {
   const out: LoadedObject[] = [];
   const files = collectFiles(paths, { extensions: ['.yaml', '.yml', '.json'] }).filter((f) => !/(^|\/)kustomization\.ya?ml$/.test(f));
   for (const file of files) {
+    const shown = displayPath(file);
+    let docs;
     try {
-      for (const doc of readYamlObjects(file)) out.push({ file: displayPath(file), line: doc.line, value: doc.value });
+      docs = readYamlObjects(file);
     } catch (error) {
-      throw error instanceof KpcError ? error : new KpcError(describeError(error), { file: displayPath(file) });
+      const where = error instanceof KpcError ? error : undefined;
+      input.errors.push({ file: shown, line: where?.line ?? null, column: where?.column ?? null, message: where ? where.message : describeError(error) });
+      continue;
     }
+    if (docs.length === 0) input.ignored.push({ file: shown, line: null, reason: 'empty file (no objects)' });
+    for (const doc of docs) out.push({ file: shown, line: doc.line, value: doc.value });
   }
   return out;
 }
