@@ -190,40 +190,25 @@ function reviewPolicy(
 ): { review: PolicyReview; requestError?: AdmissionStatus } {
   const bindingReviews: BindingReview[] = [];
   const base = { policy: policy.name, failurePolicy: policy.failurePolicy };
-  const skipAll = (outcome: BindingOutcome, message: string) =>
-    bindings.map((binding): BindingReview => ({ policy: policy.name, binding: binding.name, validationActions: binding.validationActions, outcome, message, evaluations: [], denials: [], warnings: [], auditFailures: [] }));
-
-  // addConfigError: under Ignore a configuration error is dropped; under Fail it denies
-  const configError = (error: string, binding: ValidatingAdmissionPolicyBinding | null): Denial | null => {
-    if (policy.failurePolicy === 'Ignore') return null;
-    const denial = { policy: policy.name, binding: binding?.name ?? null, message: `failed to configure ${binding ? 'binding' : 'policy'}: ${error}`, reason: 'Invalid' };
-    state.denials.push(denial);
-    return denial;
-  };
-  const policyError = (error: string): { review: PolicyReview } => {
-    const denial = configError(error, null);
-    const message = denial ? denial.message : `failed to configure policy: ${error} (ignored: failurePolicy Ignore)`;
-    return { review: { ...base, matched: true, configError: message, bindings: skipAll('config-error', message), auditAnnotations: {} } };
-  };
-
+  // (no named closures here: this runs per request and policy, and tsx's keepNames makes each a defineProperty)
   let match: MatchResult;
   try {
     match = matchResources(policy.matchConstraints, attributes, options.cluster);
   } catch (error) {
-    if (error instanceof MatchError) return policyError(error.message);
+    if (error instanceof MatchError) return policyError(policy, bindings, state, error.message);
     throw error;
   }
   if (!match.matches) {
-    return { review: { ...base, matched: false, configError: null, bindings: skipAll('not-matched', 'the policy does not match the request'), auditAnnotations: {} } };
+    return { review: { ...base, matched: false, configError: null, bindings: skipAll(policy, bindings, 'not-matched', 'the policy does not match the request'), auditAnnotations: {} } };
   }
   const paramKind = paramKindGvk(policy);
   const paramMapping = paramKind ? options.cluster.scopeOf(paramKind) : null;
-  if (paramKind && !paramMapping) return policyError(`failed to find resource referenced by paramKind: '${gvkString(paramKind)}'`);
+  if (paramKind && !paramMapping) return policyError(policy, bindings, state, `failed to find resource referenced by paramKind: '${gvkString(paramKind)}'`);
 
   const unsupported = unsupportedReason(policy, attributes, match, options);
   const collector = new Map<string, string[]>();
   for (const binding of bindings) {
-    const review = reviewBinding(policy, binding, attributes, options, state, { match, paramMapping, unsupported, collector, configError });
+    const review = reviewBinding(policy, binding, attributes, options, state, { match, paramMapping, unsupported, collector });
     bindingReviews.push(review.review);
     if (review.requestError) return { review: { ...base, matched: true, configError: null, bindings: bindingReviews, auditAnnotations: {} }, requestError: review.requestError };
   }
@@ -236,12 +221,37 @@ function reviewPolicy(
   return { review: { ...base, matched: true, configError: null, bindings: bindingReviews, auditAnnotations: published } };
 }
 
+function skipAll(policy: ValidatingAdmissionPolicy, bindings: readonly ValidatingAdmissionPolicyBinding[], outcome: BindingOutcome, message: string): BindingReview[] {
+  return bindings.map((binding): BindingReview => ({ policy: policy.name, binding: binding.name, validationActions: binding.validationActions, outcome, message, evaluations: [], denials: [], warnings: [], auditFailures: [] }));
+}
+
+/** addConfigError: under Ignore a configuration error is dropped; under Fail it denies. */
+function configError(policy: ValidatingAdmissionPolicy, state: RequestState, error: string, binding: ValidatingAdmissionPolicyBinding | null): Denial | null {
+  if (policy.failurePolicy === 'Ignore') return null;
+  const denial = { policy: policy.name, binding: binding?.name ?? null, message: `failed to configure ${binding ? 'binding' : 'policy'}: ${error}`, reason: 'Invalid' };
+  state.denials.push(denial);
+  return denial;
+}
+
+function policyError(policy: ValidatingAdmissionPolicy, bindings: readonly ValidatingAdmissionPolicyBinding[], state: RequestState, error: string): { review: PolicyReview } {
+  const denial = configError(policy, state, error, null);
+  const message = denial ? denial.message : `failed to configure policy: ${error} (ignored: failurePolicy Ignore)`;
+  return { review: { policy: policy.name, failurePolicy: policy.failurePolicy, matched: true, configError: message, bindings: skipAll(policy, bindings, 'config-error', message), auditAnnotations: {} } };
+}
+
+function bindingError(policy: ValidatingAdmissionPolicy, binding: ValidatingAdmissionPolicyBinding, state: RequestState, error: string): { review: BindingReview } {
+  const denial = configError(policy, state, error, binding);
+  const message = denial ? denial.message : `failed to configure binding: ${error} (ignored: failurePolicy Ignore)`;
+  return {
+    review: { policy: policy.name, binding: binding.name, validationActions: binding.validationActions, evaluations: [], denials: denial ? [denial] : [], warnings: [], auditFailures: [], outcome: 'config-error', message },
+  };
+}
+
 interface PolicyContext {
   readonly match: Extract<MatchResult, { matches: true }>;
   readonly paramMapping: { readonly namespaced: boolean } | null;
   readonly unsupported: string | null;
   readonly collector: Map<string, string[]>;
-  readonly configError: (error: string, binding: ValidatingAdmissionPolicyBinding | null) => Denial | null;
 }
 
 function reviewBinding(
@@ -254,18 +264,13 @@ function reviewBinding(
 ): { review: BindingReview; requestError?: AdmissionStatus } {
   const base = { policy: policy.name, binding: binding.name, validationActions: binding.validationActions };
   const nothing = { evaluations: [], denials: [], warnings: [], auditFailures: [] };
-  const bindingError = (error: string) => {
-    const denial = context.configError(error, binding);
-    const message = denial ? denial.message : `failed to configure binding: ${error} (ignored: failurePolicy Ignore)`;
-    return { review: { ...base, ...nothing, outcome: 'config-error' as const, message, denials: denial ? [denial] : [] } };
-  };
 
   if (binding.matchResources) {
     let matched: MatchResult;
     try {
       matched = matchResources(binding.matchResources, attributes, options.cluster);
     } catch (error) {
-      if (error instanceof MatchError) return bindingError(error.message);
+      if (error instanceof MatchError) return bindingError(policy, binding, state, error.message);
       throw error;
     }
     if (!matched.matches) return { review: { ...base, ...nothing, outcome: 'not-matched', message: 'the binding does not match the request' } };
@@ -278,7 +283,7 @@ function reviewBinding(
     if (error instanceof UnsupportedError) return unsupportedBinding(base, describeError(error), state);
     throw error;
   }
-  if ('error' in params) return bindingError(params.error);
+  if ('error' in params) return bindingError(policy, binding, state, params.error);
 
   // the namespace is fetched even when no param was found (a failed lookup fails the whole request);
   // a Namespace request does not look up its own namespace
