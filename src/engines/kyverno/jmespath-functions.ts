@@ -74,6 +74,12 @@ function plainDecimal(n: number): string {
 
 const regexCache = new Map<string, RE2JS>();
 
+/** re2js already words its syntax errors as Go does ("error parsing regexp: …"). */
+function goRegexpError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith('error parsing regexp: ') ? message : `error parsing regexp: ${message}`;
+}
+
 /** Go regexp.Compile (RE2 syntax) through re2js, cached; a bad pattern is a Go error. */
 function compileRegex(fn: string, pattern: string): RE2JS {
   let re = regexCache.get(pattern);
@@ -81,7 +87,7 @@ function compileRegex(fn: string, pattern: string): RE2JS {
     try {
       re = RE2JS.compile(pattern);
     } catch (error) {
-      throw generic(fn, `error parsing regexp: ${(error as Error).message}`);
+      throw generic(fn, goRegexpError(error));
     }
     if (regexCache.size > 1000) regexCache.clear();
     regexCache.set(pattern, re);
@@ -285,7 +291,7 @@ const KYVERNO_FUNCTIONS: FunctionEntry[] = [
       try {
         re = RE2JS.compile(regex);
       } catch (error) {
-        throw new JmesRuntimeError(`error parsing regexp: ${(error as Error).message}`);
+        throw new JmesRuntimeError(goRegexpError(error));
       }
       return re.matcher(src).find();
     },

@@ -82,8 +82,17 @@ function isEmptySelector(s: unknown): boolean {
   return !isObject(s) || ((!isObject(s['matchLabels']) || Object.keys(s['matchLabels']).length === 0) && (!Array.isArray(s['matchExpressions']) || s['matchExpressions'].length === 0));
 }
 
+// Per variant's matchConstraints (loaded policies never change).
+const simpleRules = new WeakMap<JsonObject, boolean>();
+
 function hasSimpleRule(match: unknown): boolean {
   if (!isObject(match)) return false;
+  let simple = simpleRules.get(match);
+  if (simple === undefined) simpleRules.set(match, (simple = isSimpleRule(match)));
+  return simple;
+}
+
+function isSimpleRule(match: JsonObject): boolean {
   if (!isEmptySelector(match['namespaceSelector']) || !isEmptySelector(match['objectSelector'])) return false;
   if (Array.isArray(match['excludeResourceRules']) && match['excludeResourceRules'].length !== 0) return false;
   const rules = match['resourceRules'];

@@ -94,7 +94,8 @@ export function toJS(value: Value, options: ToJSOptions = {}): unknown {
     if (d === 1n && (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))) return n;
     return value.toJS();
   }
-  spendWork(1); // a shared sub-value is converted each time it occurs
+  // a shared sub-value is converted each time it occurs: charge by the elements visited
+  spendWork(1 + (Array.isArray(value) ? value.length : (value as RegoObject | RegoSet).size));
   if (Array.isArray(value)) return (value as readonly Value[]).map((v) => toJS(v, options));
   if (value instanceof RegoSet) {
     const items = value.sortedValues().map((v) => toJS(v, options));

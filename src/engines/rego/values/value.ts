@@ -44,6 +44,7 @@ export class RegoObject {
   /** Structural identity (memoised). */
   identity(): string {
     if (this.keyCache === undefined) {
+      spendWork(1 + this.map.size);
       this.keyCache = '{' + this.sortedEntries().map(([k, v]) => nestedKey(k) + ':' + nestedKey(v)).join(',') + '}';
     }
     return this.keyCache;
@@ -79,7 +80,10 @@ export class RegoSet {
   }
 
   identity(): string {
-    if (this.keyCache === undefined) this.keyCache = '<' + this.sortedValues().map(nestedKey).join(',') + '>';
+    if (this.keyCache === undefined) {
+      spendWork(1 + this.map.size);
+      this.keyCache = '<' + this.sortedValues().map(nestedKey).join(',') + '>';
+    }
     return this.keyCache;
   }
 }
@@ -99,10 +103,11 @@ function nestedKey(v: Value): string {
   if (v === false) return 'F';
   if (typeof v === 'string') return JSON.stringify(v);
   if (v instanceof RegoNumber) return '#' + v.key();
-  // Traversals of nested values charge the evaluation's work budget (a value may share a large
-  // sub-value many times over, so its size is not bounded by the steps that built it).
-  spendWork(1);
+  // Traversals of nested values charge the evaluation's work budget by the elements they visit (a
+  // value may share a large sub-value many times over: its size is not bounded by the steps that
+  // built it).
   if (v instanceof RegoObject || v instanceof RegoSet) return v.identity();
+  spendWork(1 + (v as readonly Value[]).length);
   return '[' + (v as readonly Value[]).map(nestedKey).join(',') + ']';
 }
 
@@ -155,10 +160,10 @@ export function compareValues(a: Value, b: Value): number {
     case 3:
       return compareStrings(a as string, b as string);
     case 6: {
-      spendWork(1);
       const x = a as readonly Value[];
       const y = b as readonly Value[];
       const n = Math.min(x.length, y.length);
+      spendWork(1 + n);
       for (let i = 0; i < n; i++) {
         const c = compareValues(x[i]!, y[i]!);
         if (c !== 0) return c;
@@ -166,10 +171,10 @@ export function compareValues(a: Value, b: Value): number {
       return x.length < y.length ? -1 : x.length > y.length ? 1 : 0;
     }
     case 7: {
-      spendWork(1);
       const x = (a as RegoObject).sortedEntries();
       const y = (b as RegoObject).sortedEntries();
       const n = Math.min(x.length, y.length);
+      spendWork(1 + n);
       for (let i = 0; i < n; i++) {
         const kc = compareValues(x[i]![0], y[i]![0]);
         if (kc !== 0) return kc;
@@ -179,10 +184,10 @@ export function compareValues(a: Value, b: Value): number {
       return x.length < y.length ? -1 : x.length > y.length ? 1 : 0;
     }
     default: {
-      spendWork(1);
       const x = (a as RegoSet).sortedValues();
       const y = (b as RegoSet).sortedValues();
       const n = Math.min(x.length, y.length);
+      spendWork(1 + n);
       for (let i = 0; i < n; i++) {
         const c = compareValues(x[i]!, y[i]!);
         if (c !== 0) return c;
@@ -281,7 +286,7 @@ export function valueToString(v: Value): string {
     return goQuote(v);
   }
   if (v instanceof RegoNumber) return v.text;
-  spendWork(1);
+  spendWork(1 + (Array.isArray(v) ? v.length : (v as RegoObject | RegoSet).size));
   if (Array.isArray(v)) return '[' + (v as readonly Value[]).map(valueToString).join(', ') + ']';
   if (v instanceof RegoObject) {
     return '{' + v.sortedEntries().map(([k, x]) => valueToString(k) + ': ' + valueToString(x)).join(', ') + '}';
