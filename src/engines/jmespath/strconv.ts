@@ -2,8 +2,8 @@
 
 // Unambiguous forms (a backtracking engine stays linear on long digit runs): digits, then an
 // optional point with optional digits, or a point and digits; then an optional exponent.
-const GO_FLOAT = /^[+-]?(?:(?:\d[\d_]*(?:\.(?:\d[\d_]*)?)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?|inf|infinity|nan)$/i;
-const GO_HEX_FLOAT = /^[+-]?0[xX](?:[0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?)(?:[pP][+-]?\d+)?$/;
+export const GO_FLOAT = /^[+-]?(?:(?:\d[\d_]*(?:\.(?:\d[\d_]*)?)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?|inf|infinity|nan)$/i;
+export const GO_HEX_FLOAT = /^[+-]?0[xX](?:[0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?)(?:[pP][+-]?\d+)?$/;
 
 /**
  * strconv.ParseFloat(s, 64): decimal (with exponent), "inf"/"infinity"/"nan" (any case), and hex

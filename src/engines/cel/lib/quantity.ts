@@ -8,6 +8,9 @@ import { chargeCall, traversalCost } from '../cost.ts';
 import type { CelLibrary } from '../environment.ts';
 import type { CelComparable } from './equality.ts';
 
+/** The numeric part of an inf.Dec quantity: sign, digits, an optional point and digits (linear to match). */
+export const NUMERIC_PART = /^[+-]?[0-9]*(?:\.[0-9]*)?$/;
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const MAX_INT64_FACTORS = 18;
@@ -248,7 +251,7 @@ export function parseQuantity(str: string): Quantity {
   }
 
   // inf.Dec path
-  if (!/^[+-]?[0-9]*(?:\.[0-9]*)?$/.test(value) || !/[0-9]/.test(value)) throw new Error('unable to parse numeric part of quantity');
+  if (!NUMERIC_PART.test(value) || !/[0-9]/.test(value)) throw new Error('unable to parse numeric part of quantity');
   const [intPart = '', fracPart = ''] = value.replace(/^[+-]/, '').split('.');
   let unscaled = BigInt((intPart + fracPart) || '0');
   let exp = -fracPart.length;

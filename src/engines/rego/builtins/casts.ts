@@ -5,8 +5,8 @@ import { builtin, operandTypeError } from './registry.ts';
 
 // Written so that no two ways split the same digits (a backtracking engine stays linear): the
 // integer part's digits either all precede the point or there is no point.
-const DECIMAL = /^[+-]?(\d+(_\d+)*(\.(\d+(_\d+)*)?)?|\.\d+(_\d+)*)([eE][+-]?\d+(_\d+)*)?$/;
-const HEX_FLOAT = /^[+-]?0[xX](_?[0-9a-fA-F])*(\.([0-9a-fA-F](_?[0-9a-fA-F])*)?)?[pP][+-]?\d+$/;
+export const DECIMAL = /^[+-]?(\d+(_\d+)*(\.(\d+(_\d+)*)?)?|\.\d+(_\d+)*)([eE][+-]?\d+(_\d+)*)?$/;
+export const HEX_FLOAT = /^[+-]?0[xX](_?[0-9a-fA-F])*(\.([0-9a-fA-F](_?[0-9a-fA-F])*)?)?[pP][+-]?\d+$/;
 
 /** Does Go's strconv.ParseFloat(s, 64) accept s (finite, in range)? inf/nan are refused by OPA first. */
 export function goParseFloatAccepts(s: string): boolean {
