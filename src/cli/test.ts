@@ -12,9 +12,12 @@ export const help = `Usage: kpc test [--json] [--junit FILE] [--fixtures DIR] [-
 The equivalence harness: one control, every engine, the same verdict.
 
 Builds policies/ in memory and reads the generated artifacts back through each embedded engine:
-Kyverno (the ClusterPolicy, with its autogen rules for pod controllers), Gatekeeper with Rego and
-with CEL (the ConstraintTemplate and Constraint), and PSA (the check a PSS control mirrors, at the
-pinned version). Each is compared with the reference evaluator of the control's check.
+kyverno (the ClusterPolicy and PolicyExceptions, with autogen rules for pod controllers),
+kyverno-vpol (the CEL ValidatingPolicies, with Kyverno's CEL autogen), gatekeeper-rego and
+gatekeeper-cel (the ConstraintTemplate and Constraints, with each engine), vap (the native
+ValidatingAdmissionPolicy and its bindings, as the apiserver's plugin runs them) and psa (the
+check a PSS control mirrors, at the pinned version). Each is compared with the reference
+evaluator of the control's check.
 
 Replayed:
   - test/fixtures/controls/<control>/pass-*.yaml and fail-*.yaml: a pod passing every control, and
@@ -24,16 +27,19 @@ Replayed:
     opted in, and as a Pod, Deployment and CronJob in every other namespace of the project (with
     the labels kpc build gives them: levels, hardening opt-ins, rollout modes, exemptions), in an
     unmanaged one, and in a namespace per level the project does not cover;
-  - the project's exemptions, on fixtures changed so each exemption covers them;
+  - the project's exemptions, on fixtures changed so each exemption covers them: per exemption and
+    engine, honoured, or lossy where kpc build declares that target cannot express it;
   - the PSA corpus (../shared/conformance/psa, or --corpus DIR) at every version: per pod, the
     conjunction of the controls in every engine must equal the folder's verdict (pass/fail), and
     every control in every engine must agree with the reference.
 Every engine judges the object as the API server admits it (nulls dropped, verdict-changing
 defaults applied). Differences that follow documented upstream behaviour (PSA only warns on
-workloads, PSA's own warn/audit levels; Kyverno admits a resource no rule responded to) or that the
-build declares lossy (an exemption or rollout mode a target cannot express) are expected; anything
-else is a divergence. Every control must pass and fail in every engine, and every rule must fail
-somewhere. The work is shared with a worker thread when there is a second core.
+workloads, PSA's own warn/audit levels; Kyverno admits a resource no rule responded to; Kyverno's
+CEL autogen has no ReplicationController target) or that the build declares lossy (an exemption or
+rollout mode a target cannot express) are expected; anything else is a divergence. A failure's
+effect is compared too (deny, warn or audit: failureAction, enforcementAction, validationActions,
+PSA modes). Every control must pass and fail in every engine, and every rule must fail somewhere.
+The work is shared with a worker thread when there is a second core.
 
 With --fuzz N: N random pods and workloads (biased towards the security fields and their edge
 values), each in a random managed namespace; every engine must agree with the reference. A
@@ -41,7 +47,7 @@ divergence is shrunk to a minimal object and printed with the seed that replays 
 
 Options:
   --json          print one JSON object: {total, passed, failed, skipped, failures, skips, fixtures,
-                  controls, engines, verdicts, divergences, …}
+                  controls, engines, verdicts, divergences, exemptions, …}
   --junit FILE    also write a JUnit XML report to FILE
   --fixtures DIR  project fixtures (default test/fixtures/controls)
   --corpus DIR    the PSA corpus (default ../shared/conformance/psa when present)

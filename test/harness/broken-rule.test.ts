@@ -82,4 +82,41 @@ test('a Constraint scoped to the wrong level: the scope divergence names the con
   assert.is(leak!.verdicts.reference!.outcome, 'not-applied');
 });
 
+test('a ValidatingAdmissionPolicyBinding that only audits: the action divergence names the control and vap only', async () => {
+  const result = await runHarness({
+    root,
+    corpusDir: null,
+    controls: ['hostPorts'],
+    mutate: (files) =>
+      rewrite(files, 'vap/bindings/host-ports.yaml', (binding) => {
+        (binding['spec'] as { validationActions: string[] }).validationActions = ['Audit'];
+      }),
+  });
+  assert.equal([...divergingEngines(result, 'hostPorts')], ['vap']);
+  const weak = result.tally.divergences.find((d) => d.control === 'hostPorts' && d.verdicts.reference?.outcome === 'fail');
+  assert.ok(weak);
+  assert.is(weak!.verdicts.reference!.action, 'deny');
+  assert.is(weak!.verdicts.vap!.action, 'audit');
+});
+
+test('a ValidatingPolicy whose validations accept everything: divergences name the control and kyverno-vpol only, autogen variants included', async () => {
+  const result = await runHarness({
+    root,
+    corpusDir: null,
+    controls: ['privileged'],
+    mutate: (files) => {
+      for (const path of [...files.keys()].filter((p) => p.startsWith('kyverno-vpol/privileged'))) {
+        rewrite(files, path, (policy) => {
+          for (const validation of (policy['spec'] as { validations: { expression: string }[] }).validations) validation.expression = 'true';
+        });
+      }
+    },
+  });
+  assert.equal([...divergingEngines(result, 'privileged')], ['kyverno-vpol']);
+  const variants = new Set(result.tally.divergences.filter((d) => d.control === 'privileged').map((d) => d.variant));
+  for (const kind of ['Pod', 'Deployment', 'CronJob', 'Job']) assert.ok(variants.has(kind), kind);
+  assert.not.ok(variants.has('ReplicationController'), 'no autogen for ReplicationControllers: never judged');
+  assert.ok(buildReport(result).controls.find((c) => c['id'] === 'privileged')!['nonVacuous'] === false);
+});
+
 test.run();

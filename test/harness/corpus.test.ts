@@ -16,7 +16,7 @@ if (corpus) {
     const result = await runHarness({ root, fixturesDir: null, corpusDir: corpus });
     assert.is(result.corpus.versions, 38);
     assert.is(result.corpus.pods, 4537);
-    assert.is(result.corpus.conjunctions, 4537 * 5, 'reference, kyverno, gatekeeper-rego, gatekeeper-cel, psa');
+    assert.is(result.corpus.conjunctions, 4537 * 7, 'reference, kyverno, kyverno-vpol, gatekeeper-rego, gatekeeper-cel, vap, psa');
     assert.equal(result.corpus.mismatches.slice(0, 10), []);
     assert.equal(result.fixtureProblems, []);
     assert.equal(result.tally.divergences.filter((d) => unexplainedEngines(d).length > 0).slice(0, 10).map((d) => d.id), []);

@@ -58,6 +58,32 @@ test('the expected differences in use are the documented ones', () => {
   for (const id of result.tally.expectedUsed.keys()) assert.ok(ids.has(id), id);
   // PSA never enforces on workloads: the fixtures' workload variants must show it.
   assert.ok((result.tally.expectedUsed.get('psa-workloads-warn-only') ?? 0) > 0);
+  // Kyverno's CEL autogen has no ReplicationController target: every RC variant shows it.
+  assert.ok((result.tally.expectedUsed.get('kyverno-vpol-no-replicationcontroller-autogen') ?? 0) > 0);
+});
+
+test('each exemption of the config is honoured by every engine that can express it, and lossy (as the build declares) where not', () => {
+  const report = buildReport(result);
+  const model = result.build.model;
+  assert.is(report.exemptions.length, model.exemptions.length);
+  const status = (index: number) => Object.fromEntries(Object.entries(report.exemptions.find((e) => e.index === index)!.engines).map(([engine, r]) => [engine, r.status]));
+  const indexOf = (kind: string) => model.exemptions.find((e) => e.target.kind === kind)!.index;
+  for (const exemption of report.exemptions) {
+    for (const [engine, r] of Object.entries(exemption.engines)) {
+      assert.ok(r.status !== 'diverged', `exemptions[${exemption.index}] in ${engine}`);
+      if (r.lossy > 0) assert.ok(r.lossyNote, `exemptions[${exemption.index}] is lossy in ${engine} only where kpc build says so`);
+    }
+  }
+  // A Deployment by name: a Kyverno PolicyException names it; a Constraint, a VAP binding and a
+  // ValidatingPolicy cannot single out one object (upstream has no name exclusion for them).
+  assert.equal(status(indexOf('workload-name')), { kyverno: 'honoured', 'kyverno-vpol': 'lossy', 'gatekeeper-rego': 'lossy', 'gatekeeper-cel': 'lossy', vap: 'lossy', psa: 'not judged' });
+  // One label requirement: PolicyException, match condition, Constraint labelSelector and VAP objectSelector all express it.
+  assert.equal(status(indexOf('workload-selector')), { kyverno: 'honoured', 'kyverno-vpol': 'honoured', 'gatekeeper-rego': 'honoured', 'gatekeeper-cel': 'honoured', vap: 'honoured', psa: 'not judged' });
+  // Images are exempted inside every target's check.
+  assert.equal(status(indexOf('images')), { kyverno: 'honoured', 'kyverno-vpol': 'honoured', 'gatekeeper-rego': 'honoured', 'gatekeeper-cel': 'honoured', vap: 'honoured', psa: 'not judged' });
+  // A privileged namespace exempt from everything: only PSA (audit: baseline there) still judges it,
+  // and its admission configuration exempts the namespace (pod-security.kubernetes.io/exempt).
+  assert.is(status(indexOf('namespaces'))['psa'], 'honoured');
 });
 
 test('the report: conformance fields, the harness fields, a matrix cell per control and engine; JUnit', () => {
@@ -68,12 +94,14 @@ test('the report: conformance fields, the harness fields, a matrix cell per cont
   assert.is(report.divergenceCount, result.tally.divergences.length);
   for (const control of report.controls) {
     const cells = report.verdicts[String(control['id'])]!;
-    for (const engine of ['reference', 'kyverno', 'gatekeeper-rego', 'gatekeeper-cel'] as const) assert.ok(cells[engine], `${String(control['id'])} × ${engine}`);
+    for (const engine of ['reference', 'kyverno', 'kyverno-vpol', 'gatekeeper-rego', 'gatekeeper-cel', 'vap'] as const) assert.ok(cells[engine], `${String(control['id'])} × ${engine}`);
     assert.is(Boolean(cells.psa), control['pssCheck'] !== null);
   }
   const xml = junitXml(report, result);
   assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="kpc test"/);
-  for (const name of ['equivalence', 'fixtures', 'psa-corpus', 'non-vacuity']) assert.match(xml, `<testsuite name="${name}"`);
+  for (const name of ['equivalence', 'fixtures', 'psa-corpus', 'exemptions', 'non-vacuity']) assert.match(xml, `<testsuite name="${name}"`);
+  assert.match(xml, 'name="allowPrivilegeEscalation / vap"');
+  assert.match(xml, 'name="allowPrivilegeEscalation / kyverno-vpol"');
   assert.is((xml.match(/<testsuite /g) ?? []).length, (xml.match(/<\/testsuite>/g) ?? []).length);
 });
 
