@@ -83,6 +83,17 @@ export const MAX_COPIED_LIST_ELEMENTS = 10_000_000;
 export const COPY_LIMIT_MESSAGE = `unsupported: evaluation copies more than ${MAX_COPIED_LIST_ELEMENTS} list elements (cel-js copies concatenated lists; cel-go shares them)`;
 
 /**
+ * Wall-clock bound of the expressions of one policy activation (or of one lone expression). The
+ * cost model bounds what cel-go charges for; some calls cost us far more time than they cost cel-go
+ * (findAll over a million matches, format() of a large list in a loop). The apiserver interrupts an
+ * evaluation when its request context ends; this is our stand-in for that deadline.
+ */
+export const CEL_TIME_LIMIT_MS = 2_000;
+export const TIME_LIMIT_MESSAGE = `operation interrupted: evaluation exceeded ${CEL_TIME_LIMIT_MS} ms`;
+/** Nodes evaluated between two readings of the clock. */
+const CLOCK_INTERVAL = 1024;
+
+/**
  * The cost of one evaluation. The limit is sticky: once exceeded, every further node throws, so an
  * error swallowed by `||`, `&&` or a quantifier cannot turn a cancelled evaluation into a value, and
  * the caller checks `exceeded` after the evaluation anyway.
@@ -91,9 +102,26 @@ export class CostMeter {
   spent = 0;
   copied = 0;
   exceeded = false;
-  /** Why the evaluation was stopped: the cost limit (cel-go's message) or the copy bound. */
+  /** Why the evaluation was stopped: the cost limit (cel-go's message), the copy bound or the clock. */
   message = COST_LIMIT_MESSAGE;
-  constructor(readonly limit: number) {}
+  #ticks = 0;
+  constructor(
+    readonly limit: number,
+    /** performance.now() value after which the evaluation is interrupted. */
+    readonly deadline: number = performance.now() + CEL_TIME_LIMIT_MS,
+  ) {}
+
+  /** Counts evaluation work; every CLOCK_INTERVAL ticks, interrupts the evaluation past its deadline. */
+  tick(): void {
+    if (++this.#ticks % CLOCK_INTERVAL === 0 && performance.now() > this.deadline) this.interrupt();
+  }
+
+  interrupt(): never {
+    this.exceeded = true;
+    this.message = TIME_LIMIT_MESSAGE;
+    this.spent = Math.max(this.spent, this.limit + 1); // sticky, as for the cost limit
+    throw new CostLimitExceeded(this.message);
+  }
 
   charge(units: number): void {
     this.spent += units;
@@ -125,6 +153,7 @@ if (typeof setEvaluationObserver !== 'function' || typeof setOperandObserver !==
 setEvaluationObserver((ast) => {
   const meter = current;
   if (meter === null) return;
+  meter.tick();
   meter.spent += nodeCost(ast);
   if (meter.spent > meter.limit) {
     meter.exceeded = true;
@@ -183,6 +212,11 @@ export function withCostMeter<T>(limit: number, evaluate: () => T): { result: T;
   } finally {
     current = outer;
   }
+}
+
+/** For library loops that do much work in one call: interrupts the evaluation past its deadline. */
+export function tickCurrentMeter(): void {
+  if (current !== null) current.tick();
 }
 
 /** Size-dependent cost charged by a library function for the evaluation in progress (if metered). */

@@ -4,7 +4,7 @@ import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import { isResourceExhaustion, resourceLimitMessage } from '../../util/budget.ts';
 import { KpcError, UnsupportedError } from '../../util/errors.ts';
 import { callArguments, callName, childNodes, lineAndColumn, stringLiteral, walk } from './ast.ts';
-import { CostMeter, enterMeter, PER_CALL_COST_LIMIT, restoreMeter } from './cost.ts';
+import { CostMeter, currentMeter, enterMeter, PER_CALL_COST_LIMIT, restoreMeter } from './cost.ts';
 import { kubernetesLibraries } from './lib/index.ts';
 import { regexError } from './regex.ts';
 
@@ -58,10 +58,12 @@ export class CelProgram {
 
   /**
    * Evaluates against an activation whose values are CEL values (see toCelValue). A missing
-   * variable is an error, as in cel-go. `costLimit` defaults to Kubernetes' per-call limit.
+   * variable is an error, as in cel-go. `costLimit` defaults to Kubernetes' per-call limit;
+   * `deadline` (a performance.now() value) to CEL_TIME_LIMIT_MS from now.
    */
-  run(activation: Readonly<Record<string, unknown>>, costLimit: number = PER_CALL_COST_LIMIT): CelOutcome {
-    const meter = new CostMeter(costLimit);
+  run(activation: Readonly<Record<string, unknown>>, costLimit: number = PER_CALL_COST_LIMIT, deadline?: number): CelOutcome {
+    // a nested evaluation (a lazy variable) keeps its referrer's deadline
+    const meter = new CostMeter(costLimit, deadline ?? currentMeter()?.deadline);
     const outer = enterMeter(meter);
     let value: unknown;
     try {

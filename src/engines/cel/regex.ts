@@ -3,6 +3,7 @@
 // same rejections (lookaround, backreferences) with Go's error texts, and linear-time matching, so a
 // hostile pattern cannot backtrack for ever.
 import { RE2JS } from 're2js';
+import { tickCurrentMeter } from './cost.ts';
 
 /** Compiled patterns kept at most; the cache is cleared when it grows past this. */
 const CACHE_LIMIT = 2000;
@@ -50,6 +51,9 @@ export function regexFindAll(input: string, pattern: string, limit: number): str
   const out: string[] = [];
   if (limit === 0) return out;
   const matcher = compileRegex(pattern).matcher(input);
-  while ((limit < 0 || out.length < limit) && matcher.find()) out.push(matcher.group() ?? '');
+  while ((limit < 0 || out.length < limit) && matcher.find()) {
+    out.push(matcher.group() ?? '');
+    tickCurrentMeter(); // a million matches is one call here: keep the deadline in reach
+  }
   return out;
 }

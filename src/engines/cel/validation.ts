@@ -5,7 +5,7 @@
 import { UnsupportedError } from '../../util/errors.ts';
 import { walk } from './ast.ts';
 import { authorizerValue, type CelAuthorizer } from './lib/authz.ts';
-import { PER_CALL_COST_LIMIT, RUNTIME_COST_BUDGET } from './cost.ts';
+import { CEL_TIME_LIMIT_MS, PER_CALL_COST_LIMIT, RUNTIME_COST_BUDGET } from './cost.ts';
 import { CelCompileError, CelProgram, defaultCelEnvironment, type CelEnvironment, type CelOutcome } from './environment.ts';
 import { toCelValue } from './values.ts';
 
@@ -224,6 +224,8 @@ export class CelPolicyActivation {
   /** Cost spent by variables since the last takeVariableCost (composition cost, charged to the referrer). */
   #variableCost = 0;
   #totalCost = 0;
+  /** Every expression of this activation (one policy, one request) shares one time limit. */
+  readonly #deadline = performance.now() + CEL_TIME_LIMIT_MS;
 
   constructor(policy: CompiledCelPolicy, bindings: CelBindings) {
     this.#policy = policy;
@@ -279,7 +281,7 @@ export class CelPolicyActivation {
     else if (!variable.program) {
       outcome = { ok: false, error: `composited variable "${name}" fails to compile: ${variable.error}`, cost: 0, costExceeded: false };
     } else {
-      const result = variable.program.run(this.#context, PER_CALL_COST_LIMIT);
+      const result = variable.program.run(this.#context, PER_CALL_COST_LIMIT, this.#deadline);
       outcome = result.ok ? result : { ...result, error: `composited variable "${name}" fails to evaluate: ${result.error}` };
       this.#variableCost += result.cost;
       this.#totalCost += result.cost;
@@ -290,7 +292,7 @@ export class CelPolicyActivation {
 
   /** Evaluates any compiled program in this activation (for engine-specific expressions). */
   evaluate(program: CelProgram): CelOutcome {
-    const outcome = program.run(this.#context, PER_CALL_COST_LIMIT);
+    const outcome = program.run(this.#context, PER_CALL_COST_LIMIT, this.#deadline);
     this.#totalCost += outcome.cost;
     return outcome;
   }
