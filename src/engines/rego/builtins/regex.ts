@@ -3,6 +3,7 @@
  * match, an invalid pattern is a builtin error (so the call is undefined unless strict).
  */
 import { RE2JS } from 're2js';
+import { spendWork } from '../../../util/budget.ts';
 import { intNumber } from '../values/number.ts';
 import { BuiltinError, builtin, numberArg, stringArg } from './registry.ts';
 import type { Value } from '../values/value.ts';
@@ -64,6 +65,7 @@ function findAll(re: RE2JS, s: string, n: number): string[] {
       continue;
     }
     out.push(s.slice(start, end));
+    spendWork(1); // a long input can hold millions of matches: keep the step and time limits in reach
     prevEnd = end;
     pos = end > start ? end : end + 1;
   }
@@ -90,6 +92,7 @@ function eachMatch(re: RE2JS, s: string, n: number, cb: (m: ReturnType<RE2JS['ma
       continue;
     }
     cb(m);
+    spendWork(1);
     count++;
     prevEnd = end;
     pos = end > start ? end : end + 1;
