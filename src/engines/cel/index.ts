@@ -88,6 +88,12 @@
  *   offending sub-expression (cel-go at its operator).
  * - Cost totals follow cel-go's model per node, per operator and per library call; comprehension
  *   bookkeeping differs slightly, so totals are close to, not identical with, the apiserver's.
+ * - Parser limits are cel-go's defaults (100,000 code points; 250 nested rules): cel-js counts
+ *   parentheses, member chains and ternaries, we count binary-operator chains. A stack overflow
+ *   while compiling (a long `&&` chain cel-go would balance) is an UnsupportedError.
+ * - A policy activation's expressions share a 2 s wall-clock limit (`CEL_TIME_LIMIT_MS`, error
+ *   "operation interrupted: …"), our stand-in for the apiserver's request deadline: some calls the
+ *   cost model charges little for cost us far more time than cel-go (findAll over a million matches).
  */
 export {
   ADMISSION_VARIABLES,

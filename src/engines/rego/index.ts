@@ -18,6 +18,10 @@
  * - `query` / `evaluate` throw `RegoEvalError` (code `eval_conflict_error`, `eval_type_error`,
  *   `eval_builtin_error`, `eval_limit_error`, …) for the errors OPA raises at run time. Builtin errors
  *   make the call undefined unless `strictBuiltinErrors` is set, as in OPA.
+ * - Limits OPA does not have (`EvalOptions.limits`, defaults in `DEFAULT_LIMITS`): steps (body
+ *   expressions, iterations, calls, builtin argument sizes and nested values traversed; 5M, well
+ *   under a second), a 2 s wall clock, rule/function nesting and collection size. Hitting one is an
+ *   `eval_limit_error` naming it (`limits.maxSteps`, `limits.timeoutMs`, …), never a verdict.
  *
  * Values crossing the boundary:
  * - In (`input`, `data`): plain JSON-like JS values. `number` → a Rego number whose text is the JS
