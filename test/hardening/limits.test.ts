@@ -146,6 +146,12 @@ yaml(`${MAX_NESTING_DEPTH} levels are read; one more is an error with file and l
   assert.throws(() => parseYamlDocuments(nested(50_000), 'f.yaml'), (e: unknown) => e instanceof KpcError && /^f\.yaml:1:\d+: document nested too deeply/.test(e.toString()));
 });
 
+yaml('an alias bomb ("billion laughs") is refused with file and line', () => {
+  const lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+  for (const [previous, name] of [...'abcdefghi'].map((c, i) => [c, 'bcdefghij'[i]!] as const)) lines.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+  assert.throws(() => parseYamlDocuments(lines.join('\n'), 'f.yaml'), (e: unknown) => e instanceof KpcError && e.toString() === 'f.yaml:1: malformed YAML: Excessive alias count indicates a resource exhaustion attack');
+});
+
 yaml('aliases: a value shared many times is measured once per level', () => {
   const text = `a: &a [[[[1]]]]\nb: [*a, *a, *a, *a, *a, *a, *a, *a]\n`;
   assert.equal(parseYamlDocuments(text, 'f.yaml')[0]?.value, { a: [[[[1]]]], b: Array.from({ length: 8 }, () => [[[[1]]]]) });

@@ -178,7 +178,7 @@ function matches(pc: PolicyContext, rule: Rule): boolean {
 
 /**
  * Work bound of one rule on one resource. Kyverno has none (its webhook times out after 10 s); the
- * shared suites need a few thousand units per rule, a runaway foreach or JMESPath millions.
+ * shared suites need under a hundred units per rule, a runaway foreach or JMESPath millions.
  */
 export const RULE_WORK_LIMITS: WorkLimits = { maxUnits: 5_000_000, timeoutMs: 2_000 };
 

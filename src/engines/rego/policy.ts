@@ -121,6 +121,8 @@ class Policy implements CompiledPolicy {
         rows.push(row);
         return false;
       });
+      // a limit error absorbed on the way (by a catch-all) still ends the query
+      if (evaluator.budget.exhausted !== null) throw evaluator.budget.exhausted;
     } catch (e) {
       if (e instanceof WorkLimitExceeded) {
         const { maxUnits, timeoutMs } = evaluator.budget.limits;

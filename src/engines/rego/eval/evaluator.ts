@@ -41,7 +41,6 @@ export const DEFAULT_LIMITS: EvalLimits = { maxSteps: 5_000_000, timeoutMs: 2_00
 /** Units a user function call or rule evaluation costs beyond its body's steps (frames, caching). */
 const CALL_STEPS = 4;
 
-
 type K = () => boolean;
 type VK = (v: Value) => boolean;
 type Frame = (Value | undefined)[];
@@ -112,8 +111,10 @@ export class Evaluator {
     }
   }
 
-  /** Every solution of a body; `onSolution` returns true to stop. */
-  /** Throws WorkLimitExceeded when the step or time limit is hit (the caller names the limit). */
+  /**
+   * Every solution of a body; `onSolution` returns true to stop. Throws WorkLimitExceeded when the
+   * step or time limit is hit (the caller names the limit).
+   */
   run(body: readonly CExpr[], nslots: number, onSolution: (frame: Frame) => boolean): void {
     const frame: Frame = new Array(nslots);
     withWorkBudget(this.budget, () => this.evalBody(body, 0, frame, () => onSolution(frame)));
