@@ -99,13 +99,16 @@ export function labelSelectorErrors(selector: LabelSelector, path: string): stri
  * LabelSelectorAsSelector returns (Gatekeeper turns a matcher error into an autoreject).
  */
 export function labelSelectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  const errors = requirementErrors(selector);
+  let index = 0;
   for (const [key, value] of Object.entries(selector.matchLabels)) {
-    requireValidKey(key);
-    if (labelValueErrors(value).length > 0) throw new Error(`values[0][${key}]: Invalid value: ${JSON.stringify(value)}: ${labelValueErrors(value).join('; ')}`);
+    const error = errors[index++];
+    if (error) throw error;
     if (!Object.hasOwn(labels, key) || labels[key] !== value) return false;
   }
   for (const requirement of selector.matchExpressions) {
-    requireValidKey(requirement.key);
+    const error = errors[index++];
+    if (error) throw error;
     const has = Object.hasOwn(labels, requirement.key);
     const value = labels[requirement.key];
     switch (requirement.operator) {
@@ -130,6 +133,35 @@ export function labelSelectorMatches(selector: LabelSelector, labels: Readonly<R
     }
   }
   return true;
+}
+
+// Per selector (loaded constraints never change): each requirement's key/value error, in match order,
+// checked once instead of on every match.
+const selectorErrors = new WeakMap<LabelSelector, readonly (Error | null)[]>();
+
+function requirementErrors(selector: LabelSelector): readonly (Error | null)[] {
+  let errors = selectorErrors.get(selector);
+  if (!errors) {
+    const capture = (check: () => void): Error | null => {
+      try {
+        check();
+        return null;
+      } catch (error) {
+        return error as Error;
+      }
+    };
+    errors = [
+      ...Object.entries(selector.matchLabels).map(([key, value]) =>
+        capture(() => {
+          requireValidKey(key);
+          if (labelValueErrors(value).length > 0) throw new Error(`values[0][${key}]: Invalid value: ${JSON.stringify(value)}: ${labelValueErrors(value).join('; ')}`);
+        }),
+      ),
+      ...selector.matchExpressions.map((requirement) => capture(() => requireValidKey(requirement.key))),
+    ];
+    selectorErrors.set(selector, errors);
+  }
+  return errors;
 }
 
 function requireValidKey(key: string): void {
