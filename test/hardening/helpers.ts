@@ -2,7 +2,7 @@
 // inputs every command must survive into a temporary folder (large and binary files are generated
 // here, never committed).
 import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { MAX_INPUT_BYTES } from '../../src/util/yaml.ts';
@@ -47,8 +47,16 @@ export function json<T = Record<string, unknown>>(run: KpcRun): T {
   }
 }
 
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `kpc-hardening-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `kpc-hardening-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export function write(path: string, content: string | Uint8Array): void {
