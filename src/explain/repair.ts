@@ -1,7 +1,6 @@
 import type { Collection, Pred, Scalar, ValueExpr } from '../ir/nodes.ts';
 import { OBJECT } from '../ir/nodes.ts';
-import { value as valueOf } from '../ir/evaluate.ts';
-import { RE2JS } from 're2js';
+import { holdsIn, value as valueOf, type BindingDomain } from '../ir/evaluate.ts';
 
 /**
  * Why a check fails on a pod, and the smallest edit that makes it hold — derived from the IR, so a
@@ -435,57 +434,11 @@ function toValues(env: Env): Map<string, unknown> {
   return new Map([...env].map(([name, located]) => [name, located.value]));
 }
 
-/** The IR's meaning (src/ir/evaluate.ts) under located bindings; values come from its own `value`. */
+/** The IR's meaning (src/ir/evaluate.ts) under located bindings. */
+const LOCATED: BindingDomain<Located> = { plain: (l) => l.value, elements: (collection, env) => locatedElements(collection, env) };
+
 function holds(pred: Pred, env: Env): boolean {
-  const values = toValues(env);
-  const v = (expr: ValueExpr) => valueOf(expr, values);
-  const isSet = (x: unknown) => x !== undefined && x !== null;
-  switch (pred.kind) {
-    case 'const':
-      return pred.value;
-    case 'isSet':
-      return isSet(v(pred.expr));
-    case 'equals': {
-      const x = v(pred.expr);
-      return isSet(x) && x === v(pred.value);
-    }
-    case 'in': {
-      const x = v(pred.expr);
-      return isSet(x) && (v(pred.values) as readonly Scalar[]).includes(x as Scalar);
-    }
-    case 'compare': {
-      const x = v(pred.expr);
-      const bound = v(pred.value) as number;
-      if (typeof x !== 'number') return false;
-      return pred.op === '<' ? x < bound : pred.op === '<=' ? x <= bound : pred.op === '>' ? x > bound : x >= bound;
-    }
-    case 'startsWith': {
-      const x = v(pred.expr);
-      return typeof x === 'string' && x.startsWith(pred.prefix);
-    }
-    case 'matches': {
-      const x = v(pred.expr);
-      return typeof x === 'string' && RE2JS.compile(pred.pattern).matcher(x).find();
-    }
-    case 'imagePatterns': {
-      const x = v(pred.expr);
-      const patterns = v(pred.patterns) as readonly string[];
-      return typeof x === 'string' && patterns.some((p) => (p.endsWith('*') ? x.startsWith(p.slice(0, -1)) : x === p));
-    }
-    case 'and':
-      return pred.items.every((item) => holds(item, env));
-    case 'or':
-      return pred.items.some((item) => holds(item, env));
-    case 'not':
-      return !holds(pred.item, env);
-    case 'all':
-    case 'any': {
-      // The elements and order of the evaluator's collectionElements, with their paths (checked in test/explain).
-      const elements = locatedElements(pred.collection, env);
-      const test = (element: Located) => holds(pred.body, new Map(env).set(pred.variable, element));
-      return pred.kind === 'all' ? elements.every(test) : elements.some(test);
-    }
-  }
+  return holdsIn(pred, env, LOCATED);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,14 +7,33 @@ import { OBJECT } from './nodes.ts';
  * pod-shaped object: `{metadata, spec}` of a workload's template). Absent and null are both unset.
  */
 export function evaluatePred(pred: Pred, object: unknown): boolean {
-  return holds(pred, new Map([[OBJECT, object]]));
+  return holdsIn(pred, new Map([[OBJECT, object]]), PLAIN);
 }
 
 type Bindings = ReadonlyMap<string, unknown>;
 
+/**
+ * How quantifier variables are bound: plain values here; `kpc explain` binds values together with
+ * their field paths, and reuses these semantics unchanged.
+ */
+export interface BindingDomain<B> {
+  /** The value a binding stands for. */
+  plain(binding: B): unknown;
+  /** The elements of a collection, in the order of collectionElements. */
+  elements(collection: Collection, env: ReadonlyMap<string, B>): B[];
+}
+
+const PLAIN: BindingDomain<unknown> = { plain: (b) => b, elements: (collection, env) => collectionElements(collection, env) };
+
 const isSet = (value: unknown): boolean => value !== undefined && value !== null;
 
-function holds(pred: Pred, env: Bindings): boolean {
+/** The meaning of a predicate under bindings of any domain. */
+export function holdsIn<B>(pred: Pred, env: ReadonlyMap<string, B>, domain: BindingDomain<B>): boolean {
+  const plainEnv: Bindings = domain === (PLAIN as BindingDomain<unknown>) ? (env as Bindings) : new Map([...env].map(([name, b]) => [name, domain.plain(b)]));
+  return holds(pred, env, plainEnv, domain);
+}
+
+function holds<B>(pred: Pred, bindings: ReadonlyMap<string, B>, env: Bindings, domain: BindingDomain<B>): boolean {
   switch (pred.kind) {
     case 'const':
       return pred.value;
@@ -59,15 +78,16 @@ function holds(pred: Pred, env: Bindings): boolean {
       return typeof v === 'string' && patterns.some((p) => (p.endsWith('*') ? v.startsWith(p.slice(0, -1)) : v === p));
     }
     case 'and':
-      return pred.items.every((item) => holds(item, env));
+      return pred.items.every((item) => holds(item, bindings, env, domain));
     case 'or':
-      return pred.items.some((item) => holds(item, env));
+      return pred.items.some((item) => holds(item, bindings, env, domain));
     case 'not':
-      return !holds(pred.item, env);
+      return !holds(pred.item, bindings, env, domain);
     case 'all':
     case 'any': {
-      const elements = collectionElements(pred.collection, env);
-      const test = (element: unknown) => holds(pred.body, new Map(env).set(pred.variable, element));
+      const elements = domain.elements(pred.collection, bindings);
+      const test = (element: B) =>
+        holds(pred.body, new Map(bindings).set(pred.variable, element), new Map(env).set(pred.variable, domain.plain(element)), domain);
       return pred.kind === 'all' ? elements.every(test) : elements.some(test);
     }
   }
