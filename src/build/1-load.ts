@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,7 @@ import type { ControlDefinition } from '../controls/define.ts';
 import type { ProjectConfig } from '../controls/config.ts';
 import { collectFiles, displayPath } from '../util/files.ts';
 import { KpcError } from '../util/errors.ts';
+import { MAX_INPUT_BYTES } from '../util/yaml.ts';
 
 /** Phase 1: type-check `policies/`, then import every control file and the project config. */
 
@@ -66,11 +67,16 @@ export async function loadPolicies(policiesDir: string, options: { typecheck?: b
 }
 
 async function importDefault(file: string): Promise<unknown> {
+  const size = statSync(file).size;
+  if (size > MAX_INPUT_BYTES) throw new KpcError(`file is too large (${size} bytes; the limit is ${MAX_INPUT_BYTES} bytes)`, { file: displayPath(file) });
   try {
     const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
     return module.default;
   } catch (error) {
-    throw new KpcError(`failed to load: ${error instanceof Error ? error.message : String(error)}`, { file: displayPath(file) });
+    const message = error instanceof Error ? error.message : String(error);
+    // tsx loads .ts as CommonJS unless the nearest package.json says "type": "module".
+    const hint = /require\(\) (of )?ES Module|Cannot use import statement outside a module/i.test(message) ? ' (policies/ must be ES modules: add "type": "module" to the project\'s package.json)' : '';
+    throw new KpcError(`failed to load: ${message.split('\n')[0]}${hint}`, { file: displayPath(file) });
   }
 }
 

@@ -68,7 +68,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`kpc ${name}: ${describeError(error)}\n`);
       return 1;
     }
-    throw error;
+    // A bug, not bad input: say so plainly (the stack trace with KPC_DEBUG=1), exit 1.
+    process.stderr.write(`kpc ${name}: internal error: ${describeError(error)}\n`);
+    if (process.env['KPC_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write('(set KPC_DEBUG=1 for the stack trace; please report it)\n');
+    return 1;
   }
 }
 

@@ -39,7 +39,14 @@ export function loadControlFixtures(dir: string): LoadedFixtures {
   if (!existsSync(dir)) return { fixtures, problems: [{ id: 'controls', detail: `fixture folder ${dir} is missing` }] };
   for (const control of readdirSync(dir).sort(compareBytes)) {
     const folder = join(dir, control);
-    if (!statSync(folder).isDirectory()) continue;
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(folder).isDirectory();
+    } catch {
+      problems.push({ id: `controls/${control}`, detail: `${folder}: cannot be read (a dangling symlink?)` });
+      continue;
+    }
+    if (!isDirectory) continue;
     for (const file of collectFiles([folder], { extensions: ['.yaml', '.yml'] })) {
       const name = basename(file);
       const id = `controls/${control}/${relative(folder, file).split(sep).join('/')}`;
@@ -118,8 +125,9 @@ function parsePod(text: string, file: string): ParsedPod {
     if (documents.length !== 1) return { detail: `expected one Pod, found ${documents.length} documents` };
     const [document] = documents;
     const pod = document!.value;
-    if (!isPlainObject(pod)) return { detail: 'the document is not an object' };
-    if (pod['kind'] !== 'Pod' || pod['apiVersion'] !== 'v1') return { detail: `expected a v1 Pod, found ${String(pod['apiVersion'])}/${String(pod['kind'])}` };
+    const at = `${file}:${document!.line}`;
+    if (!isPlainObject(pod)) return { detail: `${at}: the document is not an object` };
+    if (pod['kind'] !== 'Pod' || pod['apiVersion'] !== 'v1') return { detail: `${at}: expected a v1 Pod, found ${String(pod['apiVersion'])}/${String(pod['kind'])}` };
     return { pod, line: document!.line };
   } catch (error) {
     return { detail: describeError(error) };
