@@ -18,7 +18,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   psa: { summary: 'psa conformance <dir>: run a PSA fixture tree <level>/<version>/<pass|fail>/*.yaml', load: () => import('./psa.ts') },
   kyverno: { summary: 'kyverno test <dir>…: run every kyverno-test.yaml found, like `kyverno test`', load: () => import('./kyverno.ts') },
   gator: { summary: 'gator verify <path>…: run every Gatekeeper suite.yaml found, like `gator verify`', load: () => import('./gator.ts') },
-  eval: { summary: 'verdicts of policies (Kyverno, Gatekeeper, PSA level) on resources', load: () => import('./eval.ts') },
+  eval: { summary: 'verdicts of policies (Kyverno, Gatekeeper, VAP, PSA level) on resources', load: () => import('./eval.ts') },
   audit: { summary: 'which workloads in a manifests tree each control and engine would reject', load: () => import('./audit.ts') },
   explain: { summary: 'per control: verdict, offending fields, and the change that fixes them', load: () => import('./explain.ts') },
 };
