@@ -27,19 +27,30 @@ export class MatchError extends Error {}
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-function ruleMatches(rule: JsonObject, attr: MatchAttributes): boolean {
-  const ops = strings(rule['operations']);
-  if (!ops.includes('*') && !ops.includes(attr.operation)) return false;
-  const groups = strings(rule['apiGroups']);
-  if (!groups.includes('*') && !groups.includes(attr.group)) return false;
-  const versions = strings(rule['apiVersions']);
-  if (!versions.includes('*') && !versions.includes(attr.version)) return false;
-  const resourceOk = strings(rule['resources']).some((r) => {
+/** The list holds `*` or the value (entries that are not strings never match). Runs per request and rule: no allocation. */
+function listMatches(list: unknown, value: string): boolean {
+  if (!Array.isArray(list)) return false;
+  for (const entry of list) if (entry === '*' || entry === value) return true;
+  return false;
+}
+
+function resourceMatches(resources: unknown, attr: MatchAttributes): boolean {
+  if (!Array.isArray(resources)) return false;
+  for (const r of resources) {
+    if (typeof r !== 'string') continue;
     const slash = r.indexOf('/');
-    const [res, sub] = slash < 0 ? [r, ''] : [r.slice(0, slash), r.slice(slash + 1)];
-    return (res === '*' || res === attr.resource) && (sub === '*' || sub === attr.subresource);
-  });
-  if (!resourceOk) return false;
+    const res = slash < 0 ? r : r.slice(0, slash);
+    const sub = slash < 0 ? '' : r.slice(slash + 1);
+    if ((res === '*' || res === attr.resource) && (sub === '*' || sub === attr.subresource)) return true;
+  }
+  return false;
+}
+
+function ruleMatches(rule: JsonObject, attr: MatchAttributes): boolean {
+  if (!listMatches(rule['operations'], attr.operation)) return false;
+  if (!listMatches(rule['apiGroups'], attr.group)) return false;
+  if (!listMatches(rule['apiVersions'], attr.version)) return false;
+  if (!resourceMatches(rule['resources'], attr)) return false;
   const scope = typeof rule['scope'] === 'string' ? rule['scope'] : '*';
   const isNamespaces = attr.resource === 'namespaces';
   if (scope === 'Cluster') return isNamespaces || attr.namespace === '';
@@ -48,8 +59,9 @@ function ruleMatches(rule: JsonObject, attr: MatchAttributes): boolean {
 }
 
 function matchesResourceRules(rules: unknown, attr: MatchAttributes): boolean {
-  for (const rule of Array.isArray(rules) ? rules.filter(isObject) : []) {
-    if (!ruleMatches(rule, attr)) continue;
+  if (!Array.isArray(rules)) return false;
+  for (const rule of rules) {
+    if (!isObject(rule) || !ruleMatches(rule, attr)) continue;
     const names = strings(rule['resourceNames']);
     if (names.length === 0) return true;
     if (attr.name === '') {
