@@ -278,17 +278,22 @@ const computed = new WeakMap<readonly JsonObject[], Map<string, readonly JsonObj
 
 /** autogen.ComputeRules(policy, kind): the rules that apply to a resource of this kind. */
 export function computeRules(rules: readonly JsonObject[], annotations: Readonly<Record<string, string>>, kind: string): readonly JsonObject[] {
-  const controllers = autogenControllers(rules, annotations);
-  if (!controllers || !controllers.has(kind)) return rules;
+  // Loaded rules never change: the result for each controllers annotation and kind is computed once.
   let byKind = computed.get(rules);
   if (!byKind) {
     byKind = new Map();
     computed.set(rules, byKind);
   }
-  const hit = byKind.get(kind);
+  const annotation = annotations[AUTOGEN_ANNOTATION];
+  const key = `${annotation === undefined ? '\u0001' : annotation}\u0000${kind}`;
+  const hit = byKind.get(key);
   if (hit) return hit;
-  const generated = generateRules(rules, kind);
-  const result = generated.length === 0 ? rules : [...rules.filter((r) => !(typeof r['name'] === 'string' && r['name'].startsWith('autogen-'))), ...generated];
-  byKind.set(kind, result);
+  const controllers = autogenControllers(rules, annotations);
+  let result = rules;
+  if (controllers && controllers.has(kind)) {
+    const generated = generateRules(rules, kind);
+    if (generated.length > 0) result = [...rules.filter((r) => !(typeof r['name'] === 'string' && r['name'].startsWith('autogen-'))), ...generated];
+  }
+  byKind.set(key, result);
   return result;
 }

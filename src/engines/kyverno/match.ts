@@ -93,7 +93,19 @@ export function gvkOf(resource: JsonObject): Gvk {
 const VERSION_RE = /^(v\d+((alpha|beta)\d+)?|\*)$/;
 
 /** kube.ParseKindSelector → [group, version, kind, subresource]. */
-export function parseKindSelector(input: string): [string, string, string, string] {
+// Kind selectors come from loaded policies: each distinct text is parsed once.
+const parsedKindSelectors = new Map<string, readonly [string, string, string, string]>();
+
+export function parseKindSelector(input: string): readonly [string, string, string, string] {
+  let parsed = parsedKindSelectors.get(input);
+  if (!parsed) {
+    if (parsedKindSelectors.size >= 10_000) parsedKindSelectors.clear();
+    parsedKindSelectors.set(input, (parsed = parseKindSelectorText(input)));
+  }
+  return parsed;
+}
+
+function parseKindSelectorText(input: string): [string, string, string, string] {
   let parts = input.split('/');
   parts = [...parts.slice(0, -1), ...parts[parts.length - 1]!.split('.')];
   switch (parts.length) {

@@ -10,6 +10,8 @@
 export function wildcardMatch(pattern: string, name: string): boolean {
   if (pattern === '') return name === '';
   if (pattern === '*') return true;
+  // no `*` or `?`: rune by rune equality is string equality
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === name;
   const p = toRunes(pattern);
   const s = toRunes(name);
   let pi = 0;
