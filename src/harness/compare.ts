@@ -239,8 +239,9 @@ export class Tally {
 function exemptionShown(replay: ReplayCase, artifacts: ControlArtifacts, build: CompiledBuild, verdicts: ControlVerdicts): number | undefined {
   const reference = verdicts.reference!;
   if (reference.exemption !== undefined) return reference.exemption;
+  if (reference.outcome !== 'pass' || !replay.origin.fixture.startsWith('exemptions[')) return undefined;
   const probe = /^exemptions\[(\d+)\]\//.exec(replay.origin.fixture);
-  if (!probe || reference.outcome !== 'pass') return undefined;
+  if (!probe) return undefined;
   const exemption = build.model.exemptions.find((e) => e.index === Number(probe[1]));
   return exemption?.target.kind === 'images' && exemption.controls.includes(artifacts.control.id) ? exemption.index : undefined;
 }

@@ -64,16 +64,29 @@ export function loadControlFixtures(dir: string): LoadedFixtures {
 }
 
 export interface CorpusVersion {
-  readonly level: 'baseline' | 'restricted';
+  readonly level: CorpusLevel;
   readonly version: string;
   readonly fixtures: PodFixture[];
 }
 
+export type CorpusLevel = 'baseline' | 'restricted';
+
 /** The PSA corpus: every `<level>/<version>/` folder, versions in numeric order. */
-export function loadPsaCorpus(dir: string, levels: readonly ('baseline' | 'restricted')[] = ['baseline', 'restricted']): { versions: CorpusVersion[]; problems: FixtureProblem[] } {
+export function loadPsaCorpus(dir: string, levels: readonly CorpusLevel[] = ['baseline', 'restricted']): { versions: CorpusVersion[]; problems: FixtureProblem[] } {
   // Most corpus files repeat byte for byte from one version to the next: parse each text once.
-  const parsed = new Map<string, ParsedPod>();
-  const versions: CorpusVersion[] = [];
+  const parsed: ParsedPods = new Map();
+  const { folders, problems } = psaCorpusFolders(dir, levels);
+  const versions = folders.map(({ level, version }) => {
+    const loaded = loadPsaCorpusVersion(dir, level, version, parsed);
+    problems.push(...loaded.problems);
+    return loaded.corpus;
+  });
+  return { versions, problems };
+}
+
+/** The `<level>/<version>/` folders of the PSA corpus, versions in numeric order; a missing level is a problem. */
+export function psaCorpusFolders(dir: string, levels: readonly CorpusLevel[] = ['baseline', 'restricted']): { folders: { level: CorpusLevel; version: string }[]; problems: FixtureProblem[] } {
+  const folders: { level: CorpusLevel; version: string }[] = [];
   const problems: FixtureProblem[] = [];
   for (const level of levels) {
     const levelDir = join(dir, level);
@@ -83,25 +96,31 @@ export function loadPsaCorpus(dir: string, levels: readonly ('baseline' | 'restr
     }
     const names = readdirSync(levelDir).filter((v) => /^v1\.\d+$/.test(v));
     names.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
-    for (const version of names) {
-      const fixtures: PodFixture[] = [];
-      for (const expect of ['pass', 'fail'] as const) {
-        const folder = join(levelDir, version, expect);
-        if (!existsSync(folder)) continue;
-        for (const file of collectFiles([folder], { extensions: ['.yaml'] })) {
-          const id = `psa/${level}/${version}/${expect}/${basename(file)}`;
-          const loaded = loadPod(file, id, parsed);
-          if ('detail' in loaded) problems.push(loaded);
-          else fixtures.push({ ...loaded, expect });
-        }
-      }
-      versions.push({ level, version, fixtures });
+    for (const version of names) folders.push({ level, version });
+  }
+  return { folders, problems };
+}
+
+/** One `<level>/<version>/` folder; `parsed` shares parsed files between folders (never mutate the pods). */
+export function loadPsaCorpusVersion(dir: string, level: CorpusLevel, version: string, parsed: ParsedPods = new Map()): { corpus: CorpusVersion; problems: FixtureProblem[] } {
+  const fixtures: PodFixture[] = [];
+  const problems: FixtureProblem[] = [];
+  for (const expect of ['pass', 'fail'] as const) {
+    const folder = join(dir, level, version, expect);
+    if (!existsSync(folder)) continue;
+    for (const file of collectFiles([folder], { extensions: ['.yaml'] })) {
+      const id = `psa/${level}/${version}/${expect}/${basename(file)}`;
+      const loaded = loadPod(file, id, parsed);
+      if ('detail' in loaded) problems.push(loaded);
+      else fixtures.push({ ...loaded, expect });
     }
   }
-  return { versions, problems };
+  return { corpus: { level, version, fixtures }, problems };
 }
 
 type ParsedPod = { pod: Record<string, unknown>; line: number } | { detail: string };
+/** Parsed corpus files by their text. */
+export type ParsedPods = Map<string, ParsedPod>;
 
 /** One v1 Pod per file; anything else is a problem naming the file. Parsed objects are shared: never mutate them. */
 function loadPod(file: string, id: string, parsed = new Map<string, ParsedPod>()): Omit<PodFixture, 'expect'> | FixtureProblem {

@@ -9,15 +9,15 @@ import type { FixtureProblem } from './fixtures.ts';
 import type { ProbeGap } from './exemption-probes.ts';
 import { checkNonVacuity, type ControlCoverage, type VacuityProblem } from './nonvacuity.ts';
 import { VerdictCache } from './replay.ts';
-import { prepareRun, runTask, type CorpusOutcome, type RunSettings, type Task } from './tasks.ts';
+import { prepareRun, runTask, type CorpusOutcome, type RunContext, type RunSettings, type Task } from './tasks.ts';
 import { VARIANT_KINDS } from './types.ts';
-import { startWorker, type FromWorker, type ToWorker } from './worker-pool.ts';
+import { CLAIMED_BY_HELPER, CLAIMED_HERE, startWorker, UNCLAIMED, type FromWorker, type ToWorker } from './worker-pool.ts';
 
 /**
  * `kpc test`: build the controls in memory, replay every fixture (as a Pod and as every pod
  * controller, in the namespaces of the plan) through every engine, probe the exemptions, replay the
  * PSA corpus at every version, and check non-vacuity. The tasks run on this thread and, when the
- * machine has a second core, on a worker thread too (work taken from both ends of one queue). The
+ * machine has a second core, on a worker thread too (each claims tasks from its end of one list). The
  * result is plain data; report.ts prints it.
  */
 
@@ -79,27 +79,38 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     corpusDir: options.corpusDir === undefined ? defaultCorpusDir(options.root) : options.corpusDir,
     ...(options.controls ? { controls: options.controls } : {}),
   };
-  const context = await prepareRun(settings, options.mutate);
   const tally = new Tally();
   const cache = new VerdictCache();
-  const queue: Task[] = [...context.tasks];
   const corpusOutcomes: CorpusOutcome[] = [];
-  const total = queue.length;
+  let total = 0;
   let done = 0;
   const finished = (outcome: CorpusOutcome | undefined) => {
     if (outcome) corpusOutcomes.push(outcome);
     progress('tasks', ++done, total);
   };
 
-  const parallel = options.parallel ?? (options.mutate === undefined && availableParallelism() > 1 && queue.length > 1);
-  const helper = parallel ? startHelper(settings, queue, tally, finished) : undefined;
-  // This thread takes tasks from the back (fixtures), the helper from the front (the corpus).
-  while (queue.length > 0) {
-    const task = queue.pop()!;
-    finished(await runTask(context, task, tally, cache));
-    await new Promise((resolveTurn) => setImmediate(resolveTurn)); // let the helper's messages in
+  // The helper starts first: its startup (loading the modules, preparing the same run) overlaps this thread's.
+  const parallel = options.parallel ?? (options.mutate === undefined && availableParallelism() > 1);
+  const helper = parallel ? startHelper(settings, tally, () => progress('tasks', ++done, total)) : undefined;
+  let context: RunContext;
+  try {
+    context = await prepareRun(settings, options.mutate);
+  } catch (error) {
+    helper?.cancel();
+    throw error;
   }
-  const helperCache = helper ? await helper.finished(async (task) => finished(await runTask(context, task, tally, cache))) : { hits: 0, misses: 0 };
+  const tasks = context.tasks;
+  total = tasks.length;
+  // Both threads prepare the same task list; each task is claimed by exactly one of them, this
+  // thread from the back (fixtures), the helper from the front (the corpus), without waiting on
+  // each other.
+  const claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, tasks.length)));
+  helper?.open(tasks, claims);
+  const runHere = async (index: number) => finished(await runTask(context, tasks[index]!, tally, cache));
+  for (let index = tasks.length - 1; index >= 0 && Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED; index--) await runHere(index);
+  const helped = helper ? await helper.finished(runHere) : { cache: { hits: 0, misses: 0 }, corpus: [] };
+  corpusOutcomes.push(...helped.corpus);
+  const helperCache = helped.cache;
 
   // Non-vacuity over the fixture cases.
   const vacuity = context.withFixtures ? checkNonVacuity(context.pinned.controls, tally) : { coverage: [], problems: [], checks: 0 };
@@ -143,62 +154,64 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
   };
 }
 
+
 interface Helper {
+  /** The run is prepared: the helper may claim tasks (if its own task list is the same). */
+  open(tasks: readonly Task[], claims: Int32Array): void;
+  /** Stop the worker (the run failed before it began). */
+  cancel(): void;
   /** Whether the worker ran at least one task. */
   used(): boolean;
   /**
-   * Wait for the worker's last task and its tally (merged into the main tally). If the worker
-   * failed, the task it held is run here with `runHere`.
+   * Wait for the worker's tally (merged into the main tally) and corpus outcomes. If the worker
+   * failed, everything it counted is lost with it: the tasks it claimed are run here with `runHere`.
    */
-  finished(runHere: (task: Task) => Promise<void>): Promise<{ hits: number; misses: number }>;
+  finished(runHere: (index: number) => Promise<void>): Promise<{ cache: { hits: number; misses: number }; corpus: CorpusOutcome[] }>;
 }
 
-/** A worker thread taking tasks from the front of the queue; on any failure, its task goes back to the queue. */
-function startHelper(settings: RunSettings, queue: Task[], tally: Tally, finished: (outcome: CorpusOutcome | undefined) => void): Helper {
+/** A worker thread claiming tasks from the front of the task list; if it fails, this thread runs them. */
+function startHelper(settings: RunSettings, tally: Tally, onDone: () => void): Helper {
   const worker = startWorker({ mode: 'harness', ...settings });
-  let held: Task | undefined;
+  const corpus: CorpusOutcome[] = [];
   let ran = 0;
+  let claims: Int32Array | undefined;
   let failed = false;
   let settle: (stats: { hits: number; misses: number } | undefined) => void = () => {};
   const result = new Promise<{ hits: number; misses: number } | undefined>((resolveResult) => (settle = resolveResult));
   const fail = () => {
     if (failed) return;
     failed = true;
-    if (held) queue.push(held); // taken back by this thread
-    held = undefined;
     void worker.terminate();
     settle(undefined);
   };
-  const next = () => {
-    held = queue.shift();
-    worker.postMessage((held ? { type: 'task', task: held } : { type: 'finish' }) satisfies ToWorker);
-  };
   worker.on('message', (message: FromWorker) => {
-    if (message.type === 'ready') next();
-    else if (message.type === 'done') {
+    if (failed) return;
+    if (message.type === 'done') {
       ran++;
-      held = undefined;
-      finished(message.corpus);
-      next();
+      if (message.corpus) corpus.push(message.corpus);
+      onDone();
     } else if (message.type === 'result') {
       tally.merge(message.tally);
       settle(message.cache);
-    } else fail();
+    } else if (message.type !== 'ready') fail();
   });
   worker.on('error', fail);
   worker.on('exit', () => fail());
   return {
-    used: () => ran > 0,
+    open(tasks, shared) {
+      claims = shared;
+      if (!failed) worker.postMessage({ type: 'open', tasks: JSON.stringify(tasks), claims: shared.buffer as SharedArrayBuffer } satisfies ToWorker);
+    },
+    cancel: fail,
+    used: () => ran > 0 && !failed,
     async finished(runHere) {
-      if (!failed && held === undefined && queue.length === 0 && ran === 0) {
-        // Not ready yet and nothing left to do: no need to wait for its startup.
-        failed = true;
-        void worker.terminate();
-        return { hits: 0, misses: 0 };
-      }
       const stats = await result;
-      for (let task = queue.pop(); task; task = queue.pop()) await runHere(task);
-      return stats ?? { hits: 0, misses: 0 };
+      if (stats) return { cache: stats, corpus };
+      // The worker's counts died with it: every task it claimed is run here.
+      for (let index = 0; claims && index < claims.length; index++) {
+        if (Atomics.load(claims, index) === CLAIMED_BY_HELPER) await runHere(index);
+      }
+      return { cache: { hits: 0, misses: 0 }, corpus: [] };
     },
   };
 }

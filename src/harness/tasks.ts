@@ -7,7 +7,7 @@ import type { Tally } from './compare.ts';
 import { runCorpusVersion, type ConjunctionMismatch } from './corpus.ts';
 import { exemptionProbes, type ProbeCase, type ProbeGap } from './exemption-probes.ts';
 import { expectationProblem } from './expectations.ts';
-import { loadControlFixtures, loadPsaCorpus, type FixtureProblem, type PodFixture } from './fixtures.ts';
+import { loadControlFixtures, loadPsaCorpusVersion, psaCorpusFolders, type CorpusLevel, type FixtureProblem, type ParsedPods, type PodFixture } from './fixtures.ts';
 import { namespacePlan, type NamespacePlan } from './namespaces.ts';
 import { evaluateCase, type VerdictCache } from './replay.ts';
 import type { ReplayCase } from './types.ts';
@@ -16,7 +16,7 @@ import { admittedVariant } from './variants.ts';
 /**
  * The work of a `kpc test` run, split into tasks any thread can run from the same options: one
  * task per fixture (every namespace of the plan, every variant), one for the exemption probes, one
- * per level of the PSA corpus (every version). A thread prepares the same context from the same
+ * per level and version of the PSA corpus. A thread prepares the same context from the same
  * options, so only task ids and counts travel between threads.
  */
 
@@ -28,7 +28,7 @@ export interface RunSettings {
   readonly controls?: readonly string[];
 }
 
-export type Task = { readonly kind: 'fixture'; readonly index: number } | { readonly kind: 'probes' } | { readonly kind: 'corpus'; readonly level: 'baseline' | 'restricted' };
+export type Task = { readonly kind: 'fixture'; readonly index: number } | { readonly kind: 'probes' } | { readonly kind: 'corpus'; readonly level: CorpusLevel; readonly version: string };
 
 export interface RunContext {
   readonly builds: BuildCache;
@@ -43,11 +43,13 @@ export interface RunContext {
   readonly probes: readonly ProbeCase[];
   readonly probeGaps: readonly ProbeGap[];
   readonly corpusDir: string | null;
+  /** Corpus files parsed by this thread, by text (most repeat from one version to the next). */
+  readonly corpusFiles: ParsedPods;
   readonly tasks: readonly Task[];
 }
 
 export interface CorpusOutcome {
-  readonly level: 'baseline' | 'restricted';
+  readonly level: CorpusLevel;
   readonly versions: readonly string[];
   readonly pods: number;
   readonly conjunctions: number;
@@ -91,12 +93,14 @@ export async function prepareRun(settings: RunSettings, mutate?: MutateFiles): P
   const probes = exemptionProbes(model, fixtures, plan);
   // The corpus conjunctions need every control.
   const corpusDir = settings.controls !== undefined ? null : settings.corpusDir;
+  const corpus = corpusDir ? psaCorpusFolders(corpusDir, ['restricted', 'baseline']) : { folders: [], problems: [] };
+  fixtureProblems.push(...corpus.problems);
   const tasks: Task[] = [
-    ...(corpusDir ? (['restricted', 'baseline'] as const).map((level): Task => ({ kind: 'corpus', level })) : []),
+    ...corpus.folders.map(({ level, version }): Task => ({ kind: 'corpus', level, version })),
     ...(probes.cases.length > 0 ? [{ kind: 'probes' } as const] : []),
     ...fixtures.map((_, index): Task => ({ kind: 'fixture', index })),
   ];
-  return { builds, model, pinned, withFixtures, fixtures, fixtureProblems, expectationProblems, plan, probes: probes.cases, probeGaps: probes.gaps, corpusDir, tasks };
+  return { builds, model, pinned, withFixtures, fixtures, fixtureProblems, expectationProblems, plan, probes: probes.cases, probeGaps: probes.gaps, corpusDir, corpusFiles: new Map(), tasks };
 }
 
 /** Run one task, counting into the tally; corpus tasks also return their conjunction results. */
@@ -123,24 +127,11 @@ export async function runTask(context: RunContext, task: Task, tally: Tally, cac
       }
       return undefined;
     case 'corpus': {
-      // The corpus at every version of one level, each against the build for that version.
-      const corpus = loadPsaCorpus(context.corpusDir!, [task.level]);
-      const mismatches: ConjunctionMismatch[] = [];
-      let conjunctions = 0;
-      for (const version of corpus.versions) {
-        const { compiled } = await context.builds.get(version.version);
-        const result = runCorpusVersion(version, compiled, tally, cache, { countCoverage: false });
-        conjunctions += result.conjunctions;
-        mismatches.push(...result.mismatches);
-      }
-      return {
-        level: task.level,
-        versions: corpus.versions.map((v) => v.version),
-        pods: corpus.versions.reduce((n, v) => n + v.fixtures.length, 0),
-        conjunctions,
-        mismatches,
-        problems: corpus.problems,
-      };
+      // The corpus at one level and version, against the build for that version.
+      const { corpus, problems } = loadPsaCorpusVersion(context.corpusDir!, task.level, task.version, context.corpusFiles);
+      const { compiled } = await context.builds.get(task.version);
+      const result = runCorpusVersion(corpus, compiled, tally, cache, { countCoverage: false });
+      return { level: task.level, versions: [task.version], pods: corpus.fixtures.length, conjunctions: result.conjunctions, mismatches: result.mismatches, problems };
     }
   }
 }

@@ -4,7 +4,7 @@ import { Tally } from './compare.ts';
 import { runFuzzShard } from './fuzz/run.ts';
 import { VerdictCache } from './replay.ts';
 import { prepareRun, runTask } from './tasks.ts';
-import type { FromWorker, ToWorker, WorkerData } from './worker-pool.ts';
+import { CLAIMED_BY_HELPER, UNCLAIMED, type FromWorker, type ToWorker, type WorkerData } from './worker-pool.ts';
 
 /** The worker thread's side of worker-pool.ts. */
 const port = parentPort!;
@@ -21,15 +21,21 @@ try {
     const tally = new Tally();
     const cache = new VerdictCache();
     port.on('message', (message: ToWorker) => {
-      if (message.type === 'finish') {
-        post({ type: 'result', tally: tally.data(), cache: { hits: cache.hits, misses: cache.misses } });
+      // Only the same task list can be shared: otherwise claim nothing (the main thread runs it all).
+      if (JSON.stringify(context.tasks) !== message.tasks) {
+        post({ type: 'error', message: 'the worker prepared another task list than the main thread' });
         port.close();
         return;
       }
-      runTask(context, message.task, tally, cache).then(
-        (corpus) => post(corpus ? { type: 'done', corpus } : { type: 'done' }),
-        (error: unknown) => post({ type: 'error', message: describeError(error) }),
-      );
+      const claims = new Int32Array(message.claims);
+      void (async () => {
+        for (let index = 0; index < context.tasks.length && Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_BY_HELPER) === UNCLAIMED; index++) {
+          const corpus = await runTask(context, context.tasks[index]!, tally, cache);
+          post(corpus ? { type: 'done', index, corpus } : { type: 'done', index });
+        }
+        post({ type: 'result', tally: tally.data(), cache: { hits: cache.hits, misses: cache.misses } });
+        port.close();
+      })().catch((error: unknown) => post({ type: 'error', message: describeError(error) }));
     });
     post({ type: 'ready' });
   }
