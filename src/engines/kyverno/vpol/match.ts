@@ -95,7 +95,7 @@ function matchNamespaceSelector(constraints: JsonObject, attr: MatchAttributes):
     labels = { 'kubernetes.io/metadata.name': attr.namespace };
   } else {
     if (getName(attr.namespaceObject) !== attr.namespace) return [false, `namespaces "${attr.namespace}" not found`];
-    labels = getStringMap(attr.namespaceObject, 'labels');
+    labels = namespaceLabels(attr.namespaceObject);
   }
   try {
     return [selectorMatches(selector, labels ?? {}), null];
@@ -103,6 +103,14 @@ function matchNamespaceSelector(constraints: JsonObject, attr: MatchAttributes):
     if (error instanceof SelectorError) return [false, error.message];
     throw error;
   }
+}
+
+// A namespace object is matched against every policy of a request: its labels are read once.
+const labelsOfNamespace = new WeakMap<JsonObject, Record<string, string> | null>();
+function namespaceLabels(namespace: JsonObject): Record<string, string> | null {
+  let labels = labelsOfNamespace.get(namespace);
+  if (labels === undefined) labelsOfNamespace.set(namespace, (labels = getStringMap(namespace, 'labels')));
+  return labels;
 }
 
 function matchObjectSelector(constraints: JsonObject, attr: MatchAttributes): [boolean, string | null] {
