@@ -189,8 +189,8 @@ function reviewPolicy(
   state: RequestState,
 ): { review: PolicyReview; requestError?: AdmissionStatus } {
   const bindingReviews: BindingReview[] = [];
-  const base = { policy: policy.name, failurePolicy: policy.failurePolicy };
-  // (no named closures here: this runs per request and policy, and tsx's keepNames makes each a defineProperty)
+  // Runs per request and policy: no named closures (tsx's keepNames makes each a defineProperty)
+  // and no `{ ...base, more }` (far slower than a literal in V8 11 / Node 20).
   let match: MatchResult;
   try {
     match = matchResources(policy.matchConstraints, attributes, options.cluster);
@@ -199,7 +199,7 @@ function reviewPolicy(
     throw error;
   }
   if (!match.matches) {
-    return { review: { ...base, matched: false, configError: null, bindings: skipAll(policy, bindings, 'not-matched', 'the policy does not match the request'), auditAnnotations: {} } };
+    return { review: policyReview(policy, false, skipAll(policy, bindings, 'not-matched', 'the policy does not match the request'), {}) };
   }
   const paramKind = paramKindGvk(policy);
   const paramMapping = paramKind ? options.cluster.scopeOf(paramKind) : null;
@@ -208,9 +208,9 @@ function reviewPolicy(
   const unsupported = unsupportedReason(policy, attributes, match, options);
   const collector = new Map<string, string[]>();
   for (const binding of bindings) {
-    const review = reviewBinding(policy, binding, attributes, options, state, { match, paramMapping, unsupported, collector });
-    bindingReviews.push(review.review);
-    if (review.requestError) return { review: { ...base, matched: true, configError: null, bindings: bindingReviews, auditAnnotations: {} }, requestError: review.requestError };
+    const reviewed = reviewBinding(policy, binding, attributes, options, state, { match, paramMapping, unsupported, collector });
+    bindingReviews.push(reviewed.review);
+    if (reviewed.requestError) return { review: policyReview(policy, true, bindingReviews, {}), requestError: reviewed.requestError };
   }
   // auditAnnotationCollector.publish: distinct values of a key joined with ", "
   const published: Record<string, string> = {};
@@ -218,7 +218,25 @@ function reviewPolicy(
     published[`${policy.name}/${key}`] = values.join(', ');
     state.annotate(`${policy.name}/${key}`, values.join(', '));
   }
-  return { review: { ...base, matched: true, configError: null, bindings: bindingReviews, auditAnnotations: published } };
+  return { review: policyReview(policy, true, bindingReviews, published) };
+}
+
+function policyReview(policy: ValidatingAdmissionPolicy, matched: boolean, bindings: BindingReview[], auditAnnotations: Record<string, string>): PolicyReview {
+  return { policy: policy.name, failurePolicy: policy.failurePolicy, matched, configError: null, bindings, auditAnnotations };
+}
+
+/** A binding review, written out (see reviewPolicy). */
+function bindingReview(
+  binding: ValidatingAdmissionPolicyBinding,
+  policy: ValidatingAdmissionPolicy,
+  outcome: BindingOutcome,
+  message: string,
+  evaluations: readonly ParamEvaluation[] = [],
+  denials: readonly Denial[] = [],
+  warnings: readonly string[] = [],
+  auditFailures: readonly ValidationFailure[] = [],
+): BindingReview {
+  return { policy: policy.name, binding: binding.name, validationActions: binding.validationActions, outcome, message, evaluations, denials, warnings, auditFailures };
 }
 
 function skipAll(policy: ValidatingAdmissionPolicy, bindings: readonly ValidatingAdmissionPolicyBinding[], outcome: BindingOutcome, message: string): BindingReview[] {
@@ -262,8 +280,6 @@ function reviewBinding(
   state: RequestState,
   context: PolicyContext,
 ): { review: BindingReview; requestError?: AdmissionStatus } {
-  const base = { policy: policy.name, binding: binding.name, validationActions: binding.validationActions };
-  const nothing = { evaluations: [], denials: [], warnings: [], auditFailures: [] };
 
   if (binding.matchResources) {
     let matched: MatchResult;
@@ -273,14 +289,14 @@ function reviewBinding(
       if (error instanceof MatchError) return bindingError(policy, binding, state, error.message);
       throw error;
     }
-    if (!matched.matches) return { review: { ...base, ...nothing, outcome: 'not-matched', message: 'the binding does not match the request' } };
+    if (!matched.matches) return { review: bindingReview(binding, policy, 'not-matched', 'the binding does not match the request') };
   }
 
   let params;
   try {
     params = collectParams(paramKindGvk(policy), context.paramMapping, options.cluster, binding.paramRef, attributes.namespace);
   } catch (error) {
-    if (error instanceof UnsupportedError) return unsupportedBinding(base, describeError(error), state);
+    if (error instanceof UnsupportedError) return unsupportedBinding(policy, binding, describeError(error), state);
     throw error;
   }
   if ('error' in params) return bindingError(policy, binding, state, params.error);
@@ -293,11 +309,11 @@ function reviewBinding(
     namespace = options.cluster.namespace(namespaceName);
     if (namespace === null) {
       const message = `namespaces ${JSON.stringify(namespaceName)} not found`;
-      return { review: { ...base, ...nothing, outcome: 'config-error', message }, requestError: { code: 404, reason: 'NotFound', message } };
+      return { review: bindingReview(binding, policy, 'config-error', message), requestError: { code: 404, reason: 'NotFound', message } };
     }
   }
-  if (params.params.length === 0) return { review: { ...base, ...nothing, outcome: 'no-params', message: 'no params found; parameterNotFoundAction Allow skips the policy' } };
-  if (context.unsupported !== null) return unsupportedBinding(base, context.unsupported, state);
+  if (params.params.length === 0) return { review: bindingReview(binding, policy, 'no-params', 'no params found; parameterNotFoundAction Allow skips the policy') };
+  if (context.unsupported !== null) return unsupportedBinding(policy, binding, context.unsupported, state);
 
   const evaluations: ParamEvaluation[] = [];
   const denials: Denial[] = [];
@@ -355,7 +371,7 @@ function reviewBinding(
       }
     }
   }
-  return { review: { ...base, outcome: 'evaluated', message: summarize(evaluations), evaluations, denials, warnings, auditFailures } };
+  return { review: bindingReview(binding, policy, 'evaluated', summarize(evaluations), evaluations, denials, warnings, auditFailures) };
 }
 
 // One `request` value per request and matched resource, so CEL converts it once for every binding and policy.
@@ -369,10 +385,10 @@ function celRequestFor(attributes: AdmissionAttributes, match: Extract<MatchResu
   return request;
 }
 
-function unsupportedBinding(base: { policy: string; binding: string; validationActions: readonly ValidationAction[] }, reason: string, state: RequestState): { review: BindingReview } {
+function unsupportedBinding(policy: ValidatingAdmissionPolicy, binding: ValidatingAdmissionPolicyBinding, reason: string, state: RequestState): { review: BindingReview } {
   const message = reason.startsWith('unsupported: ') ? reason : `unsupported: ${reason}`;
-  state.unsupported.push(`ValidatingAdmissionPolicy '${base.policy}' with binding '${base.binding}': ${message}`);
-  return { review: { ...base, outcome: 'unsupported', message, evaluations: [], denials: [], warnings: [], auditFailures: [] } };
+  state.unsupported.push(`ValidatingAdmissionPolicy '${policy.name}' with binding '${binding.name}': ${message}`);
+  return { review: bindingReview(binding, policy, 'unsupported', message) };
 }
 
 /** What this evaluator cannot reproduce for the policy on this request, if anything. */
