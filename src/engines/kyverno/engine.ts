@@ -159,7 +159,8 @@ export function validatePolicy(policy: KyvernoPolicy, request: AdmissionRequest,
   } finally {
     json.restore();
   }
-  return { ...base, rules };
+  // written out: adding a key to a `{ ...base }` copy is V8 11's slow path, and this runs per policy and request
+  return { policyName: base.policyName, policyNamespace: base.policyNamespace, policyKind: base.policyKind, resource: base.resource, rules };
 }
 
 function matches(pc: PolicyContext, rule: Rule): boolean {

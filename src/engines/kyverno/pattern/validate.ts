@@ -154,7 +154,6 @@ function validateMap(resource: Record<string, unknown>, patternIn: Record<string
 
   const skipErrors: Error[] = [];
   let applyCount = 0;
-  const hasHandlerSkip = () => skipErrors.some((e) => !(e instanceof PatternError));
   for (const key of anchorKeys) {
     const { path: handlerPath, err } = handle(key, pattern[key], resource, path, ac, depth);
     if (err) {
@@ -163,12 +162,12 @@ function validateMap(resource: Record<string, unknown>, patternIn: Record<string
         continue;
       }
       // a failed condition in this map masks later anchor failures
-      if (!hasHandlerSkip()) return { path: handlerPath, err };
+      if (!hasHandlerSkip(skipErrors)) return { path: handlerPath, err };
       continue;
     }
     applyCount++;
   }
-  if (skipErrors.length > 0 && (applyCount === 0 || hasHandlerSkip())) {
+  if (skipErrors.length > 0 && (applyCount === 0 || hasHandlerSkip(skipErrors))) {
     return { path, err: new PatternError(combine(skipErrors), path, true) };
   }
 
@@ -177,6 +176,11 @@ function validateMap(resource: Record<string, unknown>, patternIn: Record<string
     if (result.err) return result;
   }
   return OK;
+}
+
+// (a module function, not a closure per map: tsx's keepNames makes each closure a defineProperty)
+function hasHandlerSkip(skipErrors: readonly Error[]): boolean {
+  return skipErrors.some((e) => !(e instanceof PatternError));
 }
 
 /** getSortedNestedAnchorResource: keys with nested anchors or global anchors first (descending), then the rest ascending. */
