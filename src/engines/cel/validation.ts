@@ -217,6 +217,19 @@ export class CompiledCelPolicy {
   }
 }
 
+/**
+ * The getter of one lazy variable. A module function returning an unnamed closure: a closure
+ * written inline as `get: () => …` gets a name, which tsx's keepNames sets with a defineProperty
+ * on every activation.
+ */
+function lazyVariable(activation: CelPolicyActivation, name: string): () => unknown {
+  return function () {
+    const outcome = activation.variable(name);
+    if (outcome.ok) return outcome.value;
+    throw new Error(outcome.error);
+  };
+}
+
 export class CelPolicyActivation {
   readonly #policy: CompiledCelPolicy;
   readonly #context: Record<string, unknown>;
@@ -259,14 +272,7 @@ export class CelPolicyActivation {
   #lazyVariables(): Record<string, unknown> {
     const variables: Record<string, unknown> = Object.create(null);
     for (const variable of this.#policy.variables) {
-      Object.defineProperty(variables, variable.name, {
-        enumerable: true,
-        get: () => {
-          const outcome = this.variable(variable.name);
-          if (outcome.ok) return outcome.value;
-          throw new Error(outcome.error);
-        },
-      });
+      Object.defineProperty(variables, variable.name, { enumerable: true, get: lazyVariable(this, variable.name) });
     }
     return variables;
   }

@@ -77,7 +77,11 @@ export class CelDriver implements Driver {
     for (const constraint of constraints) {
       const compiled = this.#templates.get(constraint.kind.toLowerCase());
       if (!compiled) throw new GatekeeperError('review', `unknown constraint template validator: ${constraint.kind}`);
-      const outcome = compiled.policy.validate({ ...bindings, params: constraint.object }, { failurePolicy: compiled.failurePolicy });
+      // (written out: adding a key to a { ...bindings } copy is V8 11's slow path, once per constraint and review)
+      const outcome = compiled.policy.validate(
+        { object: bindings.object, oldObject: bindings.oldObject, request: bindings.request, namespaceObject: bindings.namespaceObject, params: constraint.object },
+        { failurePolicy: compiled.failurePolicy },
+      );
       for (const decision of outcome.decisions) {
         if (decision.action === 'deny') results.push({ msg: decision.message, details: undefined, constraint });
       }
