@@ -15,7 +15,8 @@ import type { EngineVerdict, ReplayCase } from './types.ts';
  * (artifact content, object, namespace name and labels) is in the key.
  */
 export class VerdictCache {
-  readonly #entries = new Map<string, EngineVerdict>();
+  /** Keyed by artifact × case as one number (cheaper to hash than a string; both ids stay far below 2^26). */
+  readonly #entries = new Map<number, EngineVerdict>();
   /** Case content → small id, so entry keys stay short. */
   readonly #caseIds = new Map<string, number>();
   hits = 0;
@@ -29,7 +30,7 @@ export class VerdictCache {
   }
 
   get(artifact: number, caseId: number, compute: () => EngineVerdict): EngineVerdict {
-    const key = `${artifact}:${caseId}`;
+    const key = artifact * 67_108_864 + caseId;
     const hit = this.#entries.get(key);
     if (hit) {
       this.hits++;
