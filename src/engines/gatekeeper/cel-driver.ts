@@ -203,8 +203,17 @@ export function celRequest(request: AdmissionRequest): JsonObject {
   return out;
 }
 
+// One reduced value per namespace object, so CEL converts it once (values handed to CEL are never mutated).
+const namespaceObjects = new WeakMap<JsonObject, JsonObject>();
+
 /** cel.CreateNamespaceObject: the Namespace with only spec, status and selected metadata. */
 export function celNamespaceObject(namespace: JsonObject): JsonObject {
+  let reduced = namespaceObjects.get(namespace);
+  if (!reduced) namespaceObjects.set(namespace, (reduced = reduceNamespace(namespace)));
+  return reduced;
+}
+
+function reduceNamespace(namespace: JsonObject): JsonObject {
   const metadata = isJsonObject(namespace['metadata']) ? namespace['metadata'] : {};
   const keptMetadata: JsonObject = {};
   for (const key of ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'finalizers']) {

@@ -148,7 +148,14 @@ function isLoadedTemplate(value: unknown): value is ConstraintTemplate {
   return typeof value === 'object' && value !== null && 'constraintSchema' in value && 'code' in value;
 }
 
+// Reviews of the same object (by every Gatekeeper instance, e.g. one per engine) share one JSON
+// copy, and so the conversions memoised on it (CEL); as with the CEL layer, an object must not be
+// mutated once reviewed.
+const jsonCopies = new WeakMap<object, JsonObject>();
+
 function asObject(value: unknown, origin: Origin): JsonObject {
+  const shared = typeof value === 'object' && value !== null ? jsonCopies.get(value) : undefined;
+  if (shared) return shared;
   let json;
   try {
     json = toJsonValue(value);
@@ -156,5 +163,6 @@ function asObject(value: unknown, origin: Origin): JsonObject {
     throw new GatekeeperError('invalid-input', (error as Error).message, origin);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new GatekeeperError('invalid-input', 'expected an object', origin);
+  if (typeof value === 'object' && value !== null) jsonCopies.set(value, json);
   return json;
 }
