@@ -107,7 +107,11 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
   const claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, tasks.length)));
   helper?.open(tasks, claims);
   const runHere = async (index: number) => finished(await runTask(context, tasks[index]!, tally, cache));
-  for (let index = tasks.length - 1; index >= 0 && Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED; index--) await runHere(index);
+  for (let index = tasks.length - 1; index >= 0 && Atomics.compareExchange(claims, index, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED; index--) {
+    await runHere(index);
+    // the helper's progress messages come in only when this thread yields
+    if (options.onProgress && helper) await new Promise((resolveTurn) => setImmediate(resolveTurn));
+  }
   const helped = helper ? await helper.finished(runHere) : { cache: { hits: 0, misses: 0 }, corpus: [] };
   corpusOutcomes.push(...helped.corpus);
   const helperCache = helped.cache;
