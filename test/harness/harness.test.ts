@@ -105,4 +105,16 @@ test('the report: conformance fields, the harness fields, a matrix cell per cont
   assert.is((xml.match(/<testsuite /g) ?? []).length, (xml.match(/<\/testsuite>/g) ?? []).length);
 });
 
+test('the worker thread changes nothing: the same comparisons and verdict counts with and without it', async () => {
+  const controls = ['hostPorts', 'privileged', 'readOnlyRootFilesystem'];
+  const alone = await runHarness({ root, corpusDir: null, controls, parallel: false });
+  const shared = await runHarness({ root, corpusDir: null, controls, parallel: true });
+  assert.is(alone.threads, 1);
+  assert.is(shared.tally.comparisons, alone.tally.comparisons);
+  assert.is(shared.tally.verdicts, alone.tally.verdicts);
+  assert.equal(shared.tally.matrix, alone.tally.matrix);
+  assert.equal(shared.tally.exemptions, alone.tally.exemptions);
+  assert.equal(shared.coverage, alone.coverage);
+});
+
 test.run();
