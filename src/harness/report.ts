@@ -1,6 +1,7 @@
 import type { ConformanceReport, CaseFailure } from '../util/report.ts';
 import { describeExemption } from '../build/lossy.ts';
 import type { Counts, Divergence, ExemptionCounts } from './compare.ts';
+import { ENGINE_SEMANTICS, type EngineSemantics } from './engine-semantics.ts';
 import { EXPECTED_DIFFERENCES, lossyTarget } from './expected-differences.ts';
 import { KNOWN_BUGS } from './known-bugs.ts';
 import type { HarnessResult } from './run.ts';
@@ -22,6 +23,8 @@ export interface HarnessReport extends ConformanceReport {
   pssVersion: string;
   normalization: string;
   engines: EngineName[];
+  /** How each engine's answer is read: the effect of a failure, and what "no match" means. */
+  engineSemantics: Readonly<Record<string, EngineSemantics>>;
   controls: Record<string, unknown>[];
   fixtures: { id: string; control: string | null; expect: string }[];
   variants: string[];
@@ -110,6 +113,7 @@ export function buildReport(result: HarnessResult): HarnessReport {
     pssVersion: result.pssVersion,
     normalization: NORMALIZATION_NOTE,
     engines: [...ENGINES],
+    engineSemantics: ENGINE_SEMANTICS,
     controls: result.build.controls.map((a) => {
       const coverage = result.coverage.find((c) => c.id === a.control.id);
       return {
