@@ -92,6 +92,8 @@ test('the report: conformance fields, the harness fields, a matrix cell per cont
   assert.is(report.passed + report.failed + report.skipped, report.total);
   assert.is(report.failed, report.failures.length);
   assert.is(report.divergenceCount, result.tally.divergences.length);
+  assert.equal(report.engines, ['reference', 'kyverno', 'kyverno-vpol', 'gatekeeper-rego', 'gatekeeper-cel', 'vap', 'psa']);
+  for (const engine of report.engines.filter((e) => e !== 'reference')) assert.ok(report.engineSemantics[engine]?.noMatch, `${engine}: what no match means`);
   for (const control of report.controls) {
     const cells = report.verdicts[String(control['id'])]!;
     for (const engine of ['reference', 'kyverno', 'kyverno-vpol', 'gatekeeper-rego', 'gatekeeper-cel', 'vap'] as const) assert.ok(cells[engine], `${String(control['id'])} × ${engine}`);
