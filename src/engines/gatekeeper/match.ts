@@ -172,8 +172,19 @@ export function metadataString(obj: JsonObject, key: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function metadataLabels(obj: JsonObject | undefined): Record<string, string> {
-  const metadata = obj?.['metadata'];
+// Read once per object: every constraint of a review matches against the same object and namespace
+// (reviewed objects are not mutated, see evaluator.ts). The maps returned are shared: read only.
+const labelsOfObject = new WeakMap<JsonObject, Readonly<Record<string, string>>>();
+
+export function metadataLabels(obj: JsonObject | undefined): Readonly<Record<string, string>> {
+  if (obj === undefined) return {};
+  let labels = labelsOfObject.get(obj);
+  if (!labels) labelsOfObject.set(obj, (labels = readLabels(obj)));
+  return labels;
+}
+
+function readLabels(obj: JsonObject): Record<string, string> {
+  const metadata = obj['metadata'];
   if (!isJsonObject(metadata)) return {};
   const labels = metadata['labels'];
   if (!isJsonObject(labels)) return {};
