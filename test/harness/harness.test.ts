@@ -8,7 +8,8 @@ import { unexplainedEngines } from '../../src/harness/compare.ts';
 import { EXPECTED_DIFFERENCES } from '../../src/harness/expected-differences.ts';
 import { KNOWN_BUGS } from '../../src/harness/known-bugs.ts';
 import { buildReport, junitXml } from '../../src/harness/report.ts';
-import { runHarness, type HarnessResult } from '../../src/harness/run.ts';
+import { BuildCache, runHarness, type HarnessResult } from '../../src/harness/run.ts';
+import { isLoadFailure, type CompiledBuild } from '../../src/harness/artifacts.ts';
 import { VARIANT_KINDS } from '../../src/harness/types.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -105,6 +106,20 @@ test('the report: conformance fields, the harness fields, a matrix cell per cont
   assert.match(xml, 'name="allowPrivilegeEscalation / vap"');
   assert.match(xml, 'name="allowPrivilegeEscalation / kyverno-vpol"');
   assert.is((xml.match(/<testsuite /g) ?? []).length, (xml.match(/<\/testsuite>/g) ?? []).length);
+});
+
+test('no engine writes into the artifacts it evaluated (patterns, templates, policies are shared across every case)', async () => {
+  const fresh = (await new BuildCache(root).get()).compiled;
+  const snapshot = (build: CompiledBuild) =>
+    JSON.stringify(
+      build.controls.map((a) => [
+        isLoadFailure(a.kyverno) ? a.kyverno : [a.kyverno.policy.spec, a.kyverno.exceptions],
+        isLoadFailure(a.vpol) ? a.vpol : a.vpol.policies.map((p) => p.spec),
+        isLoadFailure(a.vap) ? a.vap : [a.vap.policies.map((p) => p.name), a.vap.bindings.map((b) => [b.name, b.validationActions, b.matchResources])],
+      ]),
+      (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value),
+    );
+  assert.is(snapshot(result.build), snapshot(fresh));
 });
 
 test('the worker thread changes nothing: the same comparisons and verdict counts with and without it', async () => {

@@ -267,12 +267,14 @@ class Validator {
   }
 
   private substitutePatterns(): void {
+    // Go substitutes into a deep copy; here substitution builds new values (copy-on-write) and
+    // pattern matching never writes into the pattern, so the policy's own pattern is used as is.
     if (present(this.spec.pattern)) {
-      this.spec = { ...this.spec, pattern: substituteAll(this.pc.json, cloneValue(this.spec.pattern)) };
+      this.spec = { ...this.spec, pattern: substituteAll(this.pc.json, this.spec.pattern) };
       return;
     }
     if (present(this.spec.anyPattern)) {
-      this.spec = { ...this.spec, anyPattern: substituteAll(this.pc.json, cloneValue(this.spec.anyPattern)) };
+      this.spec = { ...this.spec, anyPattern: substituteAll(this.pc.json, this.spec.anyPattern) };
     }
   }
 
