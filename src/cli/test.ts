@@ -4,7 +4,10 @@ import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.ts';
 import { UsageError } from './main.ts';
 import { jsonReplacer } from '../util/report.ts';
-import { buildReport, DEFAULT_FUZZ_SEED, fuzzJunitXml, junitXml, printFuzzSummary, printSummary, runFuzz, runHarness } from '../harness/index.ts';
+import { availableParallelism } from 'node:os';
+// Only the light modules here: the worker thread starts before the harness and its engines load.
+import { DEFAULT_FUZZ_SEED, runSettings } from '../harness/defaults.ts';
+import { startWorker } from '../harness/worker-pool.ts';
 
 export const help = `Usage: kpc test [--json] [--junit FILE] [--fixtures DIR] [--corpus DIR | --no-corpus]
        kpc test --fuzz N [--seed S] [--json] [--junit FILE]
@@ -83,6 +86,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.fuzz !== undefined) {
     const count = positiveInteger(values.fuzz, '--fuzz');
     const seed = values.seed === undefined ? DEFAULT_FUZZ_SEED : integer(values.seed, '--seed');
+    const { fuzzJunitXml, printFuzzSummary, runFuzz } = await import('../harness/index.ts');
     const result = await runFuzz({ root, count, seed, ...(progress ? { onProgress: progress } : {}) });
     if (values.junit) writeFileSync(resolve(values.junit), fuzzJunitXml(result));
     if (values.json) out(JSON.stringify(result.report, jsonReplacer, 2));
@@ -91,12 +95,14 @@ export async function run(args: string[]): Promise<number> {
   }
   if (values.seed !== undefined) throw new UsageError('--seed needs --fuzz');
 
-  const result = await runHarness({
+  const options = {
     root,
     ...(values.fixtures ? { fixturesDir: resolve(values.fixtures) } : {}),
     ...(values['no-corpus'] ? { corpusDir: null } : values.corpus ? { corpusDir: resolve(values.corpus) } : {}),
-    ...(progress ? { onProgress: progress } : {}),
-  });
+  };
+  const worker = availableParallelism() > 1 ? startWorker({ mode: 'harness', ...runSettings(options) }) : undefined;
+  const { buildReport, junitXml, printSummary, runHarness } = await import('../harness/index.ts');
+  const result = await runHarness({ ...options, ...(worker ? { worker } : {}), ...(progress ? { onProgress: progress } : {}) });
   const report = buildReport(result);
   if (values.junit) writeFileSync(resolve(values.junit), junitXml(report, result));
   if (values.json) out(JSON.stringify(report, jsonReplacer, 2));

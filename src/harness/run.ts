@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { defaultCorpusDir, runSettings } from './defaults.ts';
 import { isLoadFailure, type CompiledBuild } from './artifacts.ts';
 import { type MutateFiles } from './builds.ts';
 import { Tally, type Divergence } from './compare.ts';
@@ -9,7 +9,7 @@ import type { FixtureProblem } from './fixtures.ts';
 import type { ProbeGap } from './exemption-probes.ts';
 import { checkNonVacuity, type ControlCoverage, type VacuityProblem } from './nonvacuity.ts';
 import { VerdictCache } from './replay.ts';
-import { prepareRun, runTask, type CorpusOutcome, type RunContext, type RunSettings, type Task } from './tasks.ts';
+import { prepareRun, runTask, type CorpusOutcome, type RunContext, type Task } from './tasks.ts';
 import { VARIANT_KINDS } from './types.ts';
 import { CLAIMED_BY_HELPER, CLAIMED_HERE, startWorker, UNCLAIMED, type FromWorker, type ToWorker } from './worker-pool.ts';
 
@@ -32,6 +32,11 @@ export interface HarnessOptions {
   readonly mutate?: MutateFiles;
   /** Use a worker thread as well (default: when there is a second core and no mutate hook). */
   readonly parallel?: boolean;
+  /**
+   * A worker already started with `startWorker({ mode: 'harness', ...runSettings(options) })`, so
+   * its startup overlaps the caller's loading of the harness (kpc test does this); the run owns it.
+   */
+  readonly worker?: Worker;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
   /** Only these controls: their fixtures, verdicts and non-vacuity (the corpus needs every control: pass corpusDir null). */
   readonly controls?: readonly string[];
@@ -65,20 +70,12 @@ export interface HarnessResult {
   readonly seconds: number;
 }
 
-export function defaultCorpusDir(root: string): string | null {
-  const dir = resolve(process.env.KPC_CONFORMANCE_DIR ?? resolve(root, '../shared/conformance'), 'psa');
-  return existsSync(dir) ? dir : null;
-}
+export { defaultCorpusDir };
 
 export async function runHarness(options: HarnessOptions): Promise<HarnessResult> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
-  const settings: RunSettings = {
-    root: options.root,
-    ...(options.fixturesDir !== undefined ? { fixturesDir: options.fixturesDir } : {}),
-    corpusDir: options.corpusDir === undefined ? defaultCorpusDir(options.root) : options.corpusDir,
-    ...(options.controls ? { controls: options.controls } : {}),
-  };
+  const settings = runSettings(options);
   const tally = new Tally();
   const cache = new VerdictCache();
   const corpusOutcomes: CorpusOutcome[] = [];
@@ -91,7 +88,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
 
   // The helper starts first: its startup (loading the modules, preparing the same run) overlaps this thread's.
   const parallel = options.parallel ?? (options.mutate === undefined && availableParallelism() > 1);
-  const helper = parallel ? startHelper(settings, tally, () => progress('tasks', ++done, total)) : undefined;
+  if (!parallel) void options.worker?.terminate();
+  const helper = parallel ? startHelper(options.worker ?? startWorker({ mode: 'harness', ...settings }), tally, () => progress('tasks', ++done, total)) : undefined;
   let context: RunContext;
   try {
     context = await prepareRun(settings, options.mutate);
@@ -174,8 +172,7 @@ interface Helper {
 }
 
 /** A worker thread claiming tasks from the front of the task list; if it fails, this thread runs them. */
-function startHelper(settings: RunSettings, tally: Tally, onDone: () => void): Helper {
-  const worker = startWorker({ mode: 'harness', ...settings });
+function startHelper(worker: Worker, tally: Tally, onDone: () => void): Helper {
   const corpus: CorpusOutcome[] = [];
   let ran = 0;
   let claims: Int32Array | undefined;

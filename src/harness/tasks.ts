@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { BuildModel } from '../build/model.ts';
 import { KpcError } from '../util/errors.ts';
+import type { RunSettings } from './defaults.ts';
 import type { CompiledBuild } from './artifacts.ts';
 import { BuildCache, type MutateFiles } from './builds.ts';
 import type { Tally } from './compare.ts';
@@ -20,13 +21,7 @@ import { admittedVariant } from './variants.ts';
  * options, so only task ids and counts travel between threads.
  */
 
-/** The options a worker thread can be given (no functions). */
-export interface RunSettings {
-  readonly root: string;
-  readonly fixturesDir?: string | null;
-  readonly corpusDir: string | null;
-  readonly controls?: readonly string[];
-}
+export type { RunSettings } from './defaults.ts';
 
 export type Task = { readonly kind: 'fixture'; readonly index: number } | { readonly kind: 'probes' } | { readonly kind: 'corpus'; readonly level: CorpusLevel; readonly version: string };
 

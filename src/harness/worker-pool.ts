@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { TallyData } from './compare.ts';
 import type { FuzzShard, ShardResult } from './fuzz/run.ts';
-import type { CorpusOutcome, RunSettings } from './tasks.ts';
+import type { RunSettings } from './defaults.ts';
+import type { CorpusOutcome } from './tasks.ts';
 
 /**
  * The worker thread `kpc test` uses on a second core: for the harness run it prepares the same run

@@ -21,7 +21,7 @@ import { fuzzInput, type FuzzInput } from './arbitraries.ts';
  * is reported with the seed and the path that replay it.
  */
 
-export const DEFAULT_FUZZ_SEED = 424242;
+export { DEFAULT_FUZZ_SEED } from '../defaults.ts';
 
 
 export interface FuzzOptions {
