@@ -101,7 +101,14 @@ export async function run(args: string[]): Promise<number> {
     ...(values['no-corpus'] ? { corpusDir: null } : values.corpus ? { corpusDir: resolve(values.corpus) } : {}),
   };
   const worker = availableParallelism() > 1 ? startWorker({ mode: 'harness', ...runSettings(options) }) : undefined;
-  const { buildReport, junitXml, printSummary, runHarness } = await import('../harness/index.ts');
+  let harness: typeof import('../harness/index.ts');
+  try {
+    harness = await import('../harness/index.ts');
+  } catch (error) {
+    void worker?.terminate(); // runHarness owns it only once called
+    throw error;
+  }
+  const { buildReport, junitXml, printSummary, runHarness } = harness;
   const result = await runHarness({ ...options, ...(worker ? { worker } : {}), ...(progress ? { onProgress: progress } : {}) });
   const report = buildReport(result);
   if (values.junit) writeFileSync(resolve(values.junit), junitXml(report, result));
