@@ -6,7 +6,8 @@
  * the enforcement action for the gator enforcement point, and the matcher.
  */
 import { GatekeeperError } from './errors.ts';
-import { dns1123SubdomainErrors, labelSelectorErrors } from './label-selector.ts';
+import { labelSelectorErrors } from '../k8s/label-selector.ts';
+import { dns1123SubdomainErrors } from '../k8s/validation.ts';
 import { decodeLabelSelector, decodeMatch, metadataString, type Match } from './match.ts';
 import { applyDefaults, pruneUnknownFields, validateValue } from './schema.ts';
 import { groupVersionOf } from './suite.ts';

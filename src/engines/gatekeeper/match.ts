@@ -3,7 +3,7 @@
  * pkg/wildcard/wildcard.go, pkg/target/matcher.go). Every matcher must pass; an unset matcher passes.
  * A matcher error is returned as an Error (the client turns it into an autoreject result).
  */
-import { labelSelectorMatches, type LabelSelector, type LabelSelectorRequirement } from './label-selector.ts';
+import { labelSelectorMatches, type LabelSelector, type LabelSelectorRequirement } from '../k8s/label-selector.ts';
 import { groupVersionOf } from './suite.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from './values.ts';
 

@@ -10,17 +10,9 @@ import { metadataString, type SourceType } from './match.ts';
 import { groupVersionOf } from './suite.ts';
 import { describeJson, isJsonObject, type JsonObject, type JsonValue } from './values.ts';
 
-export interface GroupVersionKind {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-}
+import type { GroupVersionKind, GroupVersionResource } from '../k8s/gvk.ts';
 
-export interface GroupVersionResource {
-  readonly group: string;
-  readonly version: string;
-  readonly resource: string;
-}
+export type { GroupVersionKind, GroupVersionResource };
 
 export interface UserInfo {
   readonly username?: string;

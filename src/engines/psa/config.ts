@@ -7,6 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import { KpcError } from '../../util/errors.ts';
 import { isPlainObject, readYamlObjects } from '../../util/yaml.ts';
+import { dns1123LabelErrors, dns1123SubdomainErrors } from '../k8s/validation.ts';
 import { goQuote } from './go-format.ts';
 import { invalidField, PRIVILEGED_POLICY, type InvalidFieldError, type PodSecurityPolicy } from './namespace-policy.ts';
 import { LEVEL_ERROR, parseLevelLenient, parseVersionLenient, VERSION_ERROR } from './version.ts';
@@ -153,37 +154,6 @@ function validateConfiguration(
   list('namespaces', exemptions.namespaces, dns1123LabelErrors);
   list('runtimeClasses', exemptions.runtimeClasses, dns1123SubdomainErrors);
   list('usernames', exemptions.usernames, (u) => (u === '' ? ['username must not be empty'] : []));
-  return errors;
-}
-
-const LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const LABEL_RE = new RegExp(`^${LABEL_FMT}$`);
-const SUBDOMAIN_FMT = `${LABEL_FMT}(\\.${LABEL_FMT})*`;
-const SUBDOMAIN_RE = new RegExp(`^${SUBDOMAIN_FMT}$`);
-
-/** apimachinery IsDNS1123Label (ValidateNamespaceName). */
-function dns1123LabelErrors(value: string): string[] {
-  const errors: string[] = [];
-  if (value.length > 63) errors.push('must be no more than 63 characters');
-  if (!LABEL_RE.test(value)) {
-    errors.push(
-      SUBDOMAIN_RE.test(value)
-        ? 'must not contain dots'
-        : `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '${LABEL_FMT}')`,
-    );
-  }
-  return errors;
-}
-
-/** apimachinery IsDNS1123Subdomain (NameIsDNSSubdomain). */
-function dns1123SubdomainErrors(value: string): string[] {
-  const errors: string[] = [];
-  if (value.length > 253) errors.push('must be no more than 253 characters');
-  if (!SUBDOMAIN_RE.test(value)) {
-    errors.push(
-      `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${SUBDOMAIN_FMT}')`,
-    );
-  }
   return errors;
 }
 

@@ -5,12 +5,12 @@
  */
 import type { LoadedObject } from '../../util/eval-row.ts';
 import { isJsonObject } from './attributes.ts';
-import { labelSelectorErrors } from '../gatekeeper/label-selector.ts';
+import { labelSelectorErrors } from '../k8s/label-selector.ts';
 import { FieldErrors, InvalidObjectError, pathSegmentNameErrors, StrictReader } from './decode.ts';
 import type { MatchResources } from './match.ts';
 import { readMatchResources, validateMatchResources } from './match-resources.ts';
 import { ADMISSION_GROUP, admissionKind, METADATA_FIELDS, validateLabels, validateObjectName, type ApiVersion } from './policy.ts';
-import { dns1123SubdomainErrors } from './decode.ts';
+import { dns1123SubdomainErrors } from '../k8s/validation.ts';
 import type { LabelSelector } from './selector.ts';
 
 export type ValidationAction = 'Deny' | 'Warn' | 'Audit';

@@ -3,7 +3,7 @@
  * (matchPolicy Equivalent, empty selectors, rule scope "*") and the apiserver's validation
  * (pkg/apis/admissionregistration/validation: validateMatchResources, validateNamedRuleWithOperations).
  */
-import { labelSelectorErrors } from '../gatekeeper/label-selector.ts';
+import { labelSelectorErrors } from '../k8s/label-selector.ts';
 import { FieldErrors, pathSegmentNameErrors, StrictReader } from './decode.ts';
 import type { MatchResources, NamedRule } from './match.ts';
 

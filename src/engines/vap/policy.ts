@@ -7,11 +7,12 @@
  * expression this evaluator cannot run faithfully is an UnsupportedError.
  */
 import { compileCelPolicy, type CelCompileIssue, type CompiledCelPolicy } from '../cel/index.ts';
-import { labelValueErrors, qualifiedNameErrors } from '../gatekeeper/label-selector.ts';
+import { labelValueErrors, qualifiedNameErrors } from '../k8s/validation.ts';
 import { UnsupportedError } from '../../util/errors.ts';
 import type { LoadedObject } from '../../util/eval-row.ts';
 import { isJsonObject, labelsOf, type JsonObject } from './attributes.ts';
-import { dns1035LabelErrors, dns1123SubdomainErrors, FieldErrors, InvalidObjectError, StrictReader } from './decode.ts';
+import { FieldErrors, InvalidObjectError, StrictReader } from './decode.ts';
+import { dns1035LabelErrors, dns1123SubdomainErrors } from '../k8s/validation.ts';
 import { undeclaredReference } from './expressions.ts';
 import type { MatchResources } from './match.ts';
 import { readMatchResources, validateMatchResources } from './match-resources.ts';

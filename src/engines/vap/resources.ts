@@ -4,17 +4,9 @@
  * resource registry that matchPolicy: Equivalent consults (apimachinery runtime/mapper.go).
  */
 
-export interface GroupVersionKind {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-}
+import type { GroupVersionKind, GroupVersionResource } from '../k8s/gvk.ts';
 
-export interface GroupVersionResource {
-  readonly group: string;
-  readonly version: string;
-  readonly resource: string;
-}
+export type { GroupVersionKind, GroupVersionResource };
 
 export interface ResourceMapping {
   readonly resource: GroupVersionResource;

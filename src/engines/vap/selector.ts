@@ -4,7 +4,7 @@
  * is built (labels.NewRequirement), so an invalid selector is an error even where an earlier
  * requirement would already have failed to match.
  */
-import { labelValueErrors, qualifiedNameErrors } from '../gatekeeper/label-selector.ts';
+import { labelValueErrors, qualifiedNameErrors } from '../k8s/validation.ts';
 
 export interface LabelSelectorRequirement {
   readonly key: string;
