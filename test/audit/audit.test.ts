@@ -10,10 +10,10 @@ import { Readable } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import Ajv from 'ajv';
-import { main } from '../../src/cli/main.ts';
 import { Auditor } from '../../src/audit/evaluate.ts';
 import { runAudit, type AuditSink, type WorkloadReport, type AuditError } from '../../src/audit/run.ts';
 import { collectFiles } from '../../src/util/files.ts';
+import { runCli } from '../cli-capture.ts';
 
 const test = suite('kpc audit');
 const root = resolve(import.meta.dirname, '../..');
@@ -22,24 +22,7 @@ const FIXTURES = 'test/fixtures/audit';
 // checked apart below.
 const ENGINES = 'reference,kyverno,gatekeeper-rego,gatekeeper-cel,psa';
 
-async function capture(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(chunk.toString()), true)) as typeof process.stderr.write;
-  const cwd = process.cwd();
-  process.chdir(root);
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.chdir(cwd);
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+const capture = (argv: string[]) => runCli(argv, { cwd: root });
 
 interface JsonResult { control: string; pssCheck: string | null; engine: string; verdict: string; message: string; action?: string; enforced?: boolean }
 interface JsonWorkload { file: string; line: number; kind: string; namespace: string; name: string; level: string | null; results: JsonResult[] }

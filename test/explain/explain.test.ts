@@ -8,7 +8,6 @@ import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Auditor } from '../../src/audit/evaluate.ts';
-import { main } from '../../src/cli/main.ts';
 import { ManifestFile } from '../../src/explain/document.ts';
 import { explainWorkload, type ExplainedWorkload } from '../../src/explain/explain.ts';
 import { fixFile } from '../../src/explain/fix.ts';
@@ -16,6 +15,7 @@ import { applyEdit, repairCheck } from '../../src/explain/repair.ts';
 import { pod as podArbitrary } from '../../src/harness/fuzz/arbitraries.ts';
 import { evaluatePred } from '../../src/ir/evaluate.ts';
 import { collectFiles } from '../../src/util/files.ts';
+import { runCli } from '../cli-capture.ts';
 
 const test = suite('kpc explain');
 const root = resolve(import.meta.dirname, '../..');
@@ -26,23 +26,7 @@ test.before(async () => {
   auditor = await Auditor.create({ root });
 });
 
-async function capture(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(chunk.toString()), true)) as typeof process.stderr.write;
-  const cwd = process.cwd();
-  process.chdir(root);
-  try {
-    return { code: await main(argv), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.chdir(cwd);
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+const capture = (argv: string[]) => runCli(argv, { cwd: root });
 
 function explainFile(path: string): ExplainedWorkload[] {
   const manifest = new ManifestFile(readFileSync(path, 'utf8'), path);
