@@ -1,5 +1,5 @@
 import type { NamespaceLevel } from '../controls/config.ts';
-import type { Severity } from '../controls/define.ts';
+import type { ControlMetadata } from '../controls/define.ts';
 import type { PssCheckId, PssLevel, PssVersion } from '../controls/pss.ts';
 import type { Pred, Scalar } from '../ir/nodes.ts';
 import type { ResolvedExemption } from './exemptions.ts';
@@ -38,13 +38,7 @@ export interface ScopeRequirement {
   readonly values?: readonly string[];
 }
 
-export interface ResolvedControl {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly severity: Severity;
-  readonly category: string;
-  readonly remediation: string;
+export interface ResolvedControl extends ControlMetadata {
   readonly level: ControlLevel;
   readonly pssCheck: PssCheckId | null;
   /** The file in policies/ that defines it (relative to the project root). */

@@ -25,7 +25,8 @@ export interface VersionSpec<P extends ParamSpecs> {
   readonly rules: RulesBuilder<P>;
 }
 
-interface ControlCommon<P extends ParamSpecs> {
+/** What a control says about itself (carried unchanged into the build model). */
+export interface ControlMetadata {
   /** Stable id: the PSA check id for PSS controls; camelCase for hardening controls. */
   readonly id: string;
   readonly title: string;
@@ -34,6 +35,9 @@ interface ControlCommon<P extends ParamSpecs> {
   readonly category: string;
   /** One or two sentences telling a developer how to comply. */
   readonly remediation: string;
+}
+
+interface ControlCommon<P extends ParamSpecs> extends ControlMetadata {
   readonly parameters?: P;
 }
 
