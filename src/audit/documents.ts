@@ -1,7 +1,7 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import { describeError, KpcError } from '../util/errors.ts';
 import { MAX_INPUT_BYTES, parseYamlDocuments } from '../util/yaml.ts';
-import { parseFast } from './fast-yaml.ts';
+import { parseFast } from '../util/fast-yaml.ts';
 
 /**
  * The documents of a manifests file or stream, one at a time. Text is split into documents at

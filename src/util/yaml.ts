@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseAllDocuments, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
 import { KpcError } from './errors.ts';
+import { parseFast } from './fast-yaml.ts';
 
 /** Files above this size are refused with a clear error rather than read into memory. */
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
@@ -53,8 +54,22 @@ function yamlOptions(options: ParseYamlOptions): ParseOptions & DocumentOptions 
 /**
  * Every document of a YAML (or JSON) text, with its line. A syntax error is a KpcError with
  * file:line:col. Empty documents (`---` alone) are returned with value null.
+ * A single-document text in the common manifest subset takes the fast reader (same result).
  */
 export function parseYamlDocuments(text: string, file: string, options: ParseYamlOptions = {}): YamlDocument[] {
+  if (!options.intAsBigInt && !DOCUMENT_MARKER.test(text)) {
+    const fast = parseFast(text);
+    const value = fast?.value;
+    if (typeof value === 'object' && value !== null && !nestingExceeds(value, MAX_NESTING_DEPTH)) return [{ value, line: fast!.line, index: 0 }];
+  }
+  return parseYamlDocumentsFully(text, file, options);
+}
+
+/** A line that starts or ends a document (`---`, `...`) or a directive (`%YAML`): several documents. */
+const DOCUMENT_MARKER = /^(---|\.\.\.|%)/m;
+
+/** parseYamlDocuments with the full `yaml` parser only. */
+export function parseYamlDocumentsFully(text: string, file: string, options: ParseYamlOptions = {}): YamlDocument[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { ...yamlOptions(options), lineCounter, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [docs];

@@ -7,7 +7,7 @@ import * as fc from 'fast-check';
 import { stringify } from 'yaml';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseFast } from '../../src/audit/fast-yaml.ts';
+import { parseFast } from '../../src/util/fast-yaml.ts';
 import { splitDocuments } from '../../src/audit/documents.ts';
 import { collectFiles } from '../../src/util/files.ts';
 import { parseYamlDocuments } from '../../src/util/yaml.ts';
