@@ -80,19 +80,24 @@ function goRegexpError(error: unknown): string {
   return message.startsWith('error parsing regexp: ') ? message : `error parsing regexp: ${message}`;
 }
 
-/** Go regexp.Compile (RE2 syntax) through re2js, cached; a bad pattern is a Go error. */
-function compileRegex(fn: string, pattern: string): RE2JS {
+/** Go regexp.Compile (RE2 syntax) through re2js, cached; throws re2js's error for a bad pattern. */
+function cachedRegex(pattern: string): RE2JS {
   let re = regexCache.get(pattern);
   if (!re) {
-    try {
-      re = RE2JS.compile(pattern);
-    } catch (error) {
-      throw generic(fn, goRegexpError(error));
-    }
+    re = RE2JS.compile(pattern);
     if (regexCache.size > 1000) regexCache.clear();
     regexCache.set(pattern, re);
   }
   return re;
+}
+
+/** cachedRegex, a bad pattern being the function's Go error. */
+function compileRegex(fn: string, pattern: string): RE2JS {
+  try {
+    return cachedRegex(pattern);
+  } catch (error) {
+    throw generic(fn, goRegexpError(error));
+  }
 }
 
 /** Go regexp template expansion ($1, ${1}, $name, $$) — a `$1x` names group "1x", as in Go. */
@@ -289,7 +294,7 @@ const KYVERNO_FUNCTIONS: FunctionEntry[] = [
       if (src === null) throw invalidArgType('regex_match', 2, 'String or Real');
       let re: RE2JS;
       try {
-        re = RE2JS.compile(regex);
+        re = cachedRegex(regex);
       } catch (error) {
         throw new JmesRuntimeError(goRegexpError(error));
       }
