@@ -14,6 +14,7 @@ import { deepEqual, FunctionTable, GoInt, isObject, JmesRuntimeError, type ArgTy
 import { goCompareStrings } from '../jmespath/strconv.ts';
 import { durationSeconds, formatDuration, SECOND, tryParseDuration } from './go/duration.ts';
 import { formatFloatG } from './go/fmt.ts';
+import { pathClean } from './go/path.ts';
 import { approximateFloat64, fromRaw, parseQuantity, QuantityError, quantityString, tryParseQuantity, type Quantity } from './go/quantity.ts';
 import { parseSemver } from './go/semver.ts';
 import { wildcardMatch } from './go/wildcard.ts';
@@ -634,18 +635,7 @@ function goSplit(s: string, sep: string): string[] {
 
 /** filepath.Join(s) on Linux = filepath.Clean(s) ("" stays ""). */
 function goFilepathJoin(s: string): string {
-  if (s === '') return '';
-  const rooted = s.startsWith('/');
-  const out: string[] = [];
-  for (const part of s.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-    } else out.push(part);
-  }
-  const joined = out.join('/');
-  return rooted ? '/' + joined : joined || '.';
+  return s === '' ? '' : pathClean(s);
 }
 
 export const kyvernoFunctions: FunctionTable = (() => {

@@ -8,7 +8,8 @@
 import { trimBoth } from '../../util/text.ts';
 import { spendWork } from '../../util/budget.ts';
 import { GoInt, goJsonMarshal, isObject } from '../jmespath/index.ts';
-import { removeAnchorsFromPath, pathClean } from './pattern/anchor.ts';
+import { removeAnchorsFromPath } from './pattern/anchor.ts';
+import { pathClean } from './go/path.ts';
 import { formatFloatF } from './go/fmt.ts';
 import { operatorOf } from './pattern/scalar.ts';
 import { QueryError, type JsonContext } from './context.ts';

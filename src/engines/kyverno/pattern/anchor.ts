@@ -3,6 +3,7 @@
  * `+(k)` add-if-not-present, `=(k)` equality, `^(k)` existence; parsed from a key after trimming
  * spaces with `^([+<=X^])?\((.+)\)$`.
  */
+import { pathClean } from '../go/path.ts';
 
 export type AnchorType = 'condition' | 'global' | 'negation' | 'add' | 'equality' | 'existence';
 
@@ -43,20 +44,4 @@ export function removeAnchorsFromPath(path: string): string {
   const mapped = parts.map((part) => parseAnchor(part)?.key ?? part);
   const joined = pathClean(mapped.filter((p) => p !== '').join('/'));
   return path.startsWith('/') ? '/' + (joined === '.' ? '' : joined) : joined;
-}
-
-/** path.Clean for slash-separated paths. */
-export function pathClean(p: string): string {
-  if (p === '') return '.';
-  const rooted = p.startsWith('/');
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-    } else out.push(part);
-  }
-  const joined = out.join('/');
-  return rooted ? '/' + joined : joined || '.';
 }
