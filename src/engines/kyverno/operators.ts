@@ -192,6 +192,22 @@ function setOperator(kind: 'AnyIn' | 'AllIn' | 'AnyNotIn' | 'AllNotIn'): Operato
   };
 }
 
+/**
+ * json.Unmarshal of a string into a Go []string (In/NotIn read ConfigMap data this way): JSON null is
+ * an empty list, a null element is "" (Go leaves it the zero value); undefined when Go errors.
+ */
+function unmarshalStringList(text: string): string[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null) return [];
+  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string' || x === null)) return undefined;
+  return parsed.map((x: string | null) => x ?? '');
+}
+
 /** Deprecated In / NotIn: exact set membership for list keys, which must hold only strings. */
 function legacyIn(negate: boolean): OperatorFn {
   return (key, value) => {
@@ -202,14 +218,9 @@ function legacyIn(negate: boolean): OperatorFn {
       else if (typeof value === 'string') {
         if (wildcardMatch(value, scalar)) exists = true;
         else {
-          let arr: unknown;
-          try {
-            arr = JSON.parse(value);
-          } catch {
-            return false;
-          }
-          if (arr !== null && !(Array.isArray(arr) && arr.every((x) => typeof x === 'string' || x === null))) return false;
-          exists = ((arr as string[] | null) ?? []).some((v) => v === scalar);
+          const list = unmarshalStringList(value);
+          if (list === undefined) return false;
+          exists = list.includes(scalar);
         }
       } else return false;
       return negate ? !exists : exists;
@@ -226,14 +237,9 @@ function legacyIn(negate: boolean): OperatorFn {
       values = value as string[];
     } else if (typeof value === 'string') {
       if (keys.length === 1 && keys[0] === value) return true; // both In and NotIn answer "in"
-      let arr: unknown;
-      try {
-        arr = JSON.parse(value);
-      } catch {
-        return false;
-      }
-      if (arr !== null && !(Array.isArray(arr) && arr.every((x) => typeof x === 'string' || x === null))) return false;
-      values = ((arr as (string | null)[] | null) ?? []).map((x) => x ?? '');
+      const list = unmarshalStringList(value);
+      if (list === undefined) return false;
+      values = list;
     } else return false;
     const set = new Set(values);
     const allIn = keys.every((k) => set.has(k));

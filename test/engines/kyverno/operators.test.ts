@@ -93,6 +93,11 @@ const UPSTREAM_CASES: [string, string, unknown, unknown, boolean][] = [
   ['In', "TestInHandler_Evaluate: string no match wildcard value", "goodbye-world", "hello-*", false],
   ['In', "TestInHandler_Evaluate: string in JSON array string - found", "apple", "[\"apple\", \"banana\", \"cherry\"]", true],
   ['In', "TestInHandler_Evaluate: string in JSON array string - not found", "grape", "[\"apple\", \"banana\", \"cherry\"]", false],
+  // encoding/json leaves a null element of a []string at its zero value "": it matches an empty key
+  ['In', "empty string key vs JSON array string with a null element", "", "[\"a\", null]", true],
+  ['NotIn', "empty string key vs JSON array string with a null element", "", "[\"a\", null]", false],
+  ['In', "list key with an empty string vs JSON array string with a null element", ["", "a"], "[\"a\", null]", true],
+  ['In', "JSON null string is an empty list", "a", "null", false],
   ['In', "TestInHandler_Evaluate: int in slice - found", new GoInt(42), ["42", "43", "44"], true],
   ['In', "TestInHandler_Evaluate: int in slice - not found", new GoInt(99), ["42", "43", "44"], false],
   ['In', "TestInHandler_Evaluate: int64 in slice - found", new GoInt(100), ["100", "200"], true],
