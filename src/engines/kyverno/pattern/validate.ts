@@ -224,28 +224,19 @@ function validateArray(resource: unknown[], pattern: unknown[], path: string, ac
   if (resource.length < pattern.length) {
     return { path: '', err: quietError(`validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`) };
   }
-  let applyCount = 0;
-  const skipErrors: Error[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    const r = validateElement(resource[i], pattern[i], `${path}${i}/`, ac, depth + 1);
-    if (r.err) {
-      if (isSkip(r.err)) {
-        skipErrors.push(r.err);
-        continue;
-      }
-      return r;
-    }
-    applyCount++;
-  }
-  if (applyCount === 0 && skipErrors.length > 0) return { path, err: new PatternError(combine(skipErrors), path, true) };
-  return OK;
+  return validateEach(pattern.length, (i) => validateElement(resource[i], pattern[i], `${path}${i}/`, ac, depth + 1), path);
 }
 
 function validateArrayOfMaps(resource: unknown[], pattern: Record<string, unknown>, path: string, ac: AnchorMap, depth: number): Result {
+  return validateEach(resource.length, (i) => validateElement(resource[i], pattern, `${path}${i}/`, ac, depth + 1), path);
+}
+
+/** The first failure of elements 0…count-1; when every element was skipped (by a condition anchor), a skip. */
+function validateEach(count: number, validateAt: (index: number) => Result, path: string): Result {
   let applyCount = 0;
   const skipErrors: Error[] = [];
-  for (let i = 0; i < resource.length; i++) {
-    const r = validateElement(resource[i], pattern, `${path}${i}/`, ac, depth + 1);
+  for (let i = 0; i < count; i++) {
+    const r = validateAt(i);
     if (r.err) {
       if (isSkip(r.err)) {
         skipErrors.push(r.err);
