@@ -387,20 +387,8 @@ export abstract class ExpressionParser {
       return { type: 'array', items: [], loc };
     }
     const first = this.parseTermInfix(false, true);
-    if (this.isOp('|')) {
-      this.next();
-      const body = this.parseBodyUntil(']');
-      this.expectOp(']');
-      return { type: 'arraycomp', term: first, body, loc };
-    }
-    const items = [first];
-    while (this.isOp(',')) {
-      this.next();
-      if (this.isOp(']')) break;
-      items.push(this.parseTermInfix());
-    }
-    this.expectOp(']');
-    return { type: 'array', items, loc };
+    if (this.isOp('|')) return { type: 'arraycomp', term: first, body: this.parseComprehensionBody(']'), loc };
+    return { type: 'array', items: this.parseListRest(first, ']'), loc };
   }
 
   protected parseBraced(): Term {
@@ -414,12 +402,7 @@ export abstract class ExpressionParser {
     if (this.isOp(':')) {
       this.next();
       const value = this.parseTermInfix(false, true);
-      if (this.isOp('|')) {
-        this.next();
-        const body = this.parseBodyUntil('}');
-        this.expectOp('}');
-        return { type: 'objectcomp', key: first, value, body, loc };
-      }
+      if (this.isOp('|')) return { type: 'objectcomp', key: first, value, body: this.parseComprehensionBody('}'), loc };
       const pairs: [Term, Term][] = [[first, value]];
       while (this.isOp(',')) {
         this.next();
@@ -431,20 +414,28 @@ export abstract class ExpressionParser {
       this.expectOp('}');
       return { type: 'object', pairs, loc };
     }
-    if (this.isOp('|')) {
-      this.next();
-      const body = this.parseBodyUntil('}');
-      this.expectOp('}');
-      return { type: 'setcomp', term: first, body, loc };
-    }
+    if (this.isOp('|')) return { type: 'setcomp', term: first, body: this.parseComprehensionBody('}'), loc };
+    return { type: 'set', items: this.parseListRest(first, '}'), loc };
+  }
+
+  /** After a comprehension's term: `| body` through the closing bracket. */
+  private parseComprehensionBody(close: string): Body {
+    this.next();
+    const body = this.parseBodyUntil(close);
+    this.expectOp(close);
+    return body;
+  }
+
+  /** The items after the first of a comma-separated array or set, through the closing bracket (a trailing comma allowed). */
+  private parseListRest(first: Term, close: string): Term[] {
     const items = [first];
     while (this.isOp(',')) {
       this.next();
-      if (this.isOp('}')) break;
+      if (this.isOp(close)) break;
       items.push(this.parseTermInfix());
     }
-    this.expectOp('}');
-    return { type: 'set', items, loc };
+    this.expectOp(close);
+    return items;
   }
 
   parseQueryBody(): Body {
